@@ -1,0 +1,170 @@
+//! servers.list, permissions.get, server.get, server.resources, server.websocket.
+
+mod common;
+use common::*;
+use pterodactyl_client::{ListServers, PermissionSet};
+use serde_json::json;
+
+#[test]
+fn list_returns_every_visible_server_unwrapped() {
+    let panel = FakePanel::start();
+    let page = owner(&panel).servers().list(&ListServers::new()).unwrap();
+    let ids: Vec<&str> = page.data.iter().map(|s| s.identifier.as_str()).collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert!(ids.contains(&SURVIVAL) && !ids.contains(&STRANGERS));
+    let survival = page.data.iter().find(|s| s.identifier == SURVIVAL).unwrap();
+    assert_eq!(survival.name, "Survival");
+    assert!(survival.server_owner);
+    let allocations = survival.relationships.as_ref().unwrap().allocations.as_ref().unwrap();
+    assert!(allocations.iter().any(|a| a.id == 15 && a.port == 25565 && a.is_default));
+    assert_eq!(page.meta.pagination.total, 5);
+    assert_eq!(page.meta.pagination.current_page, 1);
+}
+
+#[test]
+fn list_sends_filter_include_type_and_paging() {
+    let panel = FakePanel::start();
+    let params = ListServers::new().filter("name", "Survival").include("egg").per_page(2);
+    let page = owner(&panel).servers().list(&params).unwrap();
+    assert_eq!(page.meta.pagination.total, 3);
+    assert_eq!(page.data.len(), 2);
+    assert!(page.data.iter().all(|s| s.name.contains("Survival")));
+    let egg = page.data[0].relationships.as_ref().unwrap().egg.clone().flatten().expect("egg included");
+    assert!(!egg.name.is_empty());
+    let q = panel.requests().last().unwrap().query.clone().unwrap();
+    assert!(q.contains("filter%5Bname%5D=Survival") && q.contains("include=egg") && q.contains("per_page=2"), "{q}");
+}
+
+#[test]
+fn iter_keeps_filters_and_page_size_on_every_page() {
+    let panel = FakePanel::start();
+    let params = ListServers::new().filter("name", "Survival").per_page(1);
+    let names: Vec<String> =
+        owner(&panel).servers().iter(&params).unwrap().map(|s| s.unwrap().name).collect();
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert!(names.iter().all(|n| n.contains("Survival")));
+    let queries: Vec<String> = panel.requests().into_iter().map(|r| r.query.unwrap_or_default()).collect();
+    assert_eq!(queries.len(), 3);
+    for (i, q) in queries.iter().enumerate() {
+        assert!(q.contains("filter%5Bname%5D=Survival"), "page {} lost the filter: {q}", i + 1);
+        assert!(q.contains("per_page=1"), "page {} lost per_page: {q}", i + 1);
+        assert!(q.contains(&format!("page={}", i + 1)), "{q}");
+    }
+}
+
+#[test]
+fn unknown_filter_is_a_400_from_the_panel() {
+    let panel = FakePanel::start();
+    let errors = api_error(owner(&panel).servers().list(&ListServers::new().filter("nope", "x")), 400);
+    assert_eq!(errors[0].code, "InvalidFilterQuery");
+}
+
+#[test]
+fn subuser_sees_only_shared_servers() {
+    let panel = FakePanel::start();
+    let page = subuser(&panel).servers().list(&ListServers::new()).unwrap();
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.data[0].identifier, SURVIVAL);
+    assert!(!page.data[0].server_owner);
+}
+
+#[test]
+fn permissions_lists_every_key() {
+    let panel = FakePanel::start();
+    let perms = owner(&panel).permissions().unwrap();
+    assert!(matches!(perms.permissions, PermissionSet::Grouped(_)));
+    let keys = perms.permissions.keys();
+    for k in ["control.console", "allocation.update", "startup.docker-image", "websocket.connect"] {
+        assert!(keys.iter().any(|x| x == k), "{k} missing from {keys:?}");
+    }
+}
+
+#[test]
+fn details_carry_meta_for_owner_and_subuser() {
+    let panel = FakePanel::start();
+    let d = owner(&panel).server(SURVIVAL).details().unwrap();
+    assert_eq!(d.name, "Survival");
+    assert!(d.meta.is_server_owner);
+    assert_eq!(d.meta.user_permissions, vec!["*"]);
+    let d = subuser(&panel).server(SURVIVAL).details().unwrap();
+    assert!(!d.meta.is_server_owner);
+    assert!(d.meta.user_permissions.iter().any(|p| p == "control.console"));
+    assert!(!d.meta.user_permissions.iter().any(|p| p == "control.stop"));
+}
+
+#[test]
+fn details_accept_the_full_uuid_and_include_subusers() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let uuid = client.server(SURVIVAL).details().unwrap().uuid.clone();
+    let d = client.server(&uuid).details_with(&["subusers", "egg"]).unwrap();
+    assert_eq!(d.identifier, SURVIVAL);
+    let subusers = d.relationships.as_ref().unwrap().subusers.clone().flatten().expect("subusers included");
+    assert!(subusers.iter().any(|u| u.username == "helper"));
+}
+
+#[test]
+fn unknown_or_foreign_server_is_404_and_suspended_is_409_except_details() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let errors = api_error(client.server(STRANGERS).details(), 404);
+    assert_eq!(errors[0].code, "NotFoundHttpException");
+    api_error(client.server("00000000").resources(), 404);
+    assert!(client.server(SUSPENDED).details().is_ok());
+    let errors = api_error(client.server(SUSPENDED).resources(), 409);
+    assert_eq!(errors[0].code, "ServerStateConflictException");
+}
+
+#[test]
+fn resources_report_the_power_state() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let stats = client.server(SURVIVAL).resources().unwrap();
+    assert_eq!(stats.current_state, "offline");
+    assert_eq!(stats.state(), pterodactyl_client::ServerState::Offline);
+    let running = client.server(SKYBLOCK).resources().unwrap();
+    assert_eq!(running.current_state, "running");
+    assert!(running.resources.memory_bytes > 0);
+}
+
+#[test]
+fn websocket_credentials_point_at_the_node() {
+    let panel = FakePanel::start();
+    let creds = owner(&panel).server(SURVIVAL).websocket().unwrap();
+    assert!(creds.socket.starts_with("ws://127.0.0.1:"), "{}", creds.socket);
+    assert!(creds.socket.ends_with("/ws"));
+    assert!(!creds.token.is_empty());
+    assert!(!format!("{creds:?}").contains(&creds.token), "the token must not be printed");
+}
+
+#[test]
+fn typed_results_serialize_to_exactly_what_the_generic_call_returns() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let server = client.server(SURVIVAL);
+    let same = |typed: serde_json::Value, op: &str, params: serde_json::Value| {
+        let generic = client.call(op, params).unwrap();
+        assert_eq!(typed, generic, "{op}: the typed model and the generic call disagree");
+    };
+    same(serde_json::to_value(client.servers().list(&ListServers::new()).unwrap()).unwrap(), "servers.list", json!({}));
+    same(serde_json::to_value(client.permissions().unwrap()).unwrap(), "permissions.get", json!(null));
+    same(
+        serde_json::to_value(server.details_with(&["egg", "subusers"]).unwrap()).unwrap(),
+        "server.get",
+        json!({"server": SURVIVAL, "include": "egg,subusers"}),
+    );
+    same(serde_json::to_value(server.startup().get().unwrap()).unwrap(), "server.startup.get", json!({"server": SURVIVAL}));
+    same(
+        serde_json::to_value(server.allocations().list().unwrap()).unwrap(),
+        "server.allocations.list",
+        json!({"server": SURVIVAL}),
+    );
+    same(
+        serde_json::to_value(server.activity().list(&Default::default()).unwrap()).unwrap(),
+        "server.activity.list",
+        json!({"server": SURVIVAL}),
+    );
+    let ws_typed = serde_json::to_value(server.websocket().unwrap()).unwrap();
+    let ws_generic = client.call("server.websocket", json!({"server": SURVIVAL})).unwrap();
+    assert_eq!(ws_typed.as_object().unwrap().keys().collect::<Vec<_>>(), ws_generic.as_object().unwrap().keys().collect::<Vec<_>>());
+}
