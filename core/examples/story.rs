@@ -31,8 +31,15 @@ fn run() -> Result<(), Error> {
     let server = client.server(&id);
     let details = server.details()?;
     println!("\n== {} ({})", details.name, details.uuid);
-    println!("  owner: {}  permissions: {}", details.meta.is_server_owner, details.meta.user_permissions.join(","));
-    println!("  limits: {} MiB RAM, {} MiB disk, {}% CPU", details.limits.memory, details.limits.disk, details.limits.cpu);
+    println!(
+        "  owner: {}  permissions: {}",
+        details.meta.is_server_owner,
+        details.meta.user_permissions.join(",")
+    );
+    println!(
+        "  limits: {} MiB RAM, {} MiB disk, {}% CPU",
+        details.limits.memory, details.limits.disk, details.limits.cpu
+    );
 
     let stats = server.resources()?;
     println!("  state: {}", stats.current_state);
@@ -78,7 +85,10 @@ fn run() -> Result<(), Error> {
     println!("  startup: {}", var.meta.startup_command);
     match server.startup().set_variable("SERVER_JARFILE", "not a jar") {
         Err(Error::Api { status, errors }) => {
-            println!("  refused as expected ({status}): {}", errors.first().map(|e| e.detail.as_str()).unwrap_or(""))
+            println!(
+                "  refused as expected ({status}): {}",
+                errors.first().map(|e| e.detail.as_str()).unwrap_or("")
+            )
         }
         other => println!("  unexpected: {other:?}"),
     }

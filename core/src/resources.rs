@@ -292,30 +292,30 @@ impl<'c> ServerHandle<'c> {
     }
 
     /// The activity log.
-    pub fn activity(&self) -> Activity<'_> {
-        Activity { server: self }
+    pub fn activity(&self) -> Activity<'c> {
+        Activity { server: self.clone() }
     }
 
     /// Startup variables.
-    pub fn startup(&self) -> StartupApi<'_> {
-        StartupApi { server: self }
+    pub fn startup(&self) -> StartupApi<'c> {
+        StartupApi { server: self.clone() }
     }
 
     /// Name, reinstall, Docker image.
-    pub fn settings(&self) -> Settings<'_> {
-        Settings { server: self }
+    pub fn settings(&self) -> Settings<'c> {
+        Settings { server: self.clone() }
     }
 
     /// Network allocations.
-    pub fn allocations(&self) -> Allocations<'_> {
-        Allocations { server: self }
+    pub fn allocations(&self) -> Allocations<'c> {
+        Allocations { server: self.clone() }
     }
 }
 
 /// `server.activity.list`.
-#[derive(Clone, Copy, Debug)]
-pub struct Activity<'s> {
-    server: &'s ServerHandle<'s>,
+#[derive(Clone, Debug)]
+pub struct Activity<'c> {
+    server: ServerHandle<'c>,
 }
 
 impl Activity<'_> {
@@ -335,9 +335,9 @@ impl Activity<'_> {
 }
 
 /// `server.startup.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct StartupApi<'s> {
-    server: &'s ServerHandle<'s>,
+#[derive(Clone, Debug)]
+pub struct StartupApi<'c> {
+    server: ServerHandle<'c>,
 }
 
 impl StartupApi<'_> {
@@ -355,9 +355,9 @@ impl StartupApi<'_> {
 }
 
 /// `server.settings.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct Settings<'s> {
-    server: &'s ServerHandle<'s>,
+#[derive(Clone, Debug)]
+pub struct Settings<'c> {
+    server: ServerHandle<'c>,
 }
 
 impl Settings<'_> {
@@ -385,9 +385,9 @@ impl Settings<'_> {
 }
 
 /// `server.allocations.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct Allocations<'s> {
-    server: &'s ServerHandle<'s>,
+#[derive(Clone, Debug)]
+pub struct Allocations<'c> {
+    server: ServerHandle<'c>,
 }
 
 impl Allocations<'_> {

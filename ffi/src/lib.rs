@@ -1,1 +1,262 @@
+//! The C ABI of [`pterodactyl_client`]: `libpterodactyl.so` / `libpterodactyl.a` and the
+//! `include/pterodactyl.h` that cbindgen generates from this crate.
+//!
+//! This front only converts: pointers and C strings in, JSON strings and a [`PteroStatus`] out.
+//! Every rule (URLs, retries, errors, pagination, the JSON shape) lives in the core.
+//!
+//! * Every exported function runs inside one panic boundary ([`boundary::catch`]) and reads
+//!   every pointer through one check ([`boundary::arg!`]): NULL, invalid UTF-8 or malformed
+//!   JSON give `PTERO_STATUS_INVALID_ARGUMENT` and a message, never a crash.
+//! * Results are JSON strings in the core's one shape (what `Client::call` returns and the typed
+//!   models serialize to). On failure the same out-string holds the error object.
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
 
+use std::ffi::{c_char, c_int, CStr, CString};
+
+use pterodactyl_client::{Client, ClientOptions};
+use serde_json::Value;
+
+mod boundary;
+mod params;
+mod typed;
+
+use boundary::{answer, arg, catch, out_slot, write_error, Failure};
+pub use typed::*;
+
+/// What a call did. Every fallible function returns one; the numbers are stable and a retired
+/// number is never reused.
+///
+/// On any status but `PTERO_STATUS_OK`, the function's out-string (when it has one) holds the
+/// error object described at the top of this header.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PteroStatus {
+    /// Success; the out-string holds the result.
+    Ok = 0,
+    /// The arguments were refused before any request: a NULL or non-UTF-8 string, malformed
+    /// JSON, an unknown operation id, a parameter of the wrong type, a server id that is not one
+    /// path segment (`../account`), a bad panel URL or option.
+    InvalidArgument = 1,
+    /// The panel answered with an error status (403, 404, 409, 422, 5xx, ...); `http_status`
+    /// and `errors` of the error object say which.
+    ApiError = 2,
+    /// The panel answered 429 and the call was not (or no longer) retried; `retry_after` says
+    /// how many seconds the panel asked to wait, when it did.
+    RateLimited = 3,
+    /// The call did not complete within the configured timeout.
+    Timeout = 4,
+    /// The panel could not be reached, or the connection broke.
+    Transport = 5,
+    /// The answer was JSON but not of the expected shape.
+    Decode = 6,
+    /// The answer was not JSON at all (an HTML login page, a proxy's error page, a redirect).
+    NotJson = 7,
+    /// A bug inside the library was caught before it could unwind into the caller.
+    Panic = 8,
+    /// An error of a kind this build has no status for yet; `kind` in the error object names it.
+    Other = 9,
+}
+
+impl PteroStatus {
+    /// Every status, for `ptero_status_name`.
+    const ALL: [PteroStatus; 10] = [
+        PteroStatus::Ok,
+        PteroStatus::InvalidArgument,
+        PteroStatus::ApiError,
+        PteroStatus::RateLimited,
+        PteroStatus::Timeout,
+        PteroStatus::Transport,
+        PteroStatus::Decode,
+        PteroStatus::NotJson,
+        PteroStatus::Panic,
+        PteroStatus::Other,
+    ];
+
+    /// The C constant's name, e.g. `PTERO_STATUS_API_ERROR`.
+    pub fn name(self) -> &'static str {
+        self.c_name().to_str().unwrap_or("PTERO_STATUS_UNKNOWN")
+    }
+
+    const fn c_name(self) -> &'static CStr {
+        match self {
+            PteroStatus::Ok => c"PTERO_STATUS_OK",
+            PteroStatus::InvalidArgument => c"PTERO_STATUS_INVALID_ARGUMENT",
+            PteroStatus::ApiError => c"PTERO_STATUS_API_ERROR",
+            PteroStatus::RateLimited => c"PTERO_STATUS_RATE_LIMITED",
+            PteroStatus::Timeout => c"PTERO_STATUS_TIMEOUT",
+            PteroStatus::Transport => c"PTERO_STATUS_TRANSPORT",
+            PteroStatus::Decode => c"PTERO_STATUS_DECODE",
+            PteroStatus::NotJson => c"PTERO_STATUS_NOT_JSON",
+            PteroStatus::Panic => c"PTERO_STATUS_PANIC",
+            PteroStatus::Other => c"PTERO_STATUS_OTHER",
+        }
+    }
+}
+
+/// A client of one panel with one API key. Opaque: made by `ptero_client_new`, released by
+/// `ptero_client_free`.
+///
+/// Thread safety: one handle may be used from many threads at once (every call takes a
+/// `const PteroClient *` and never changes it); calls from different threads share one
+/// connection pool. Only `ptero_client_free` must not race with other calls on the handle.
+pub struct PteroClient {
+    client: Client,
+}
+
+/// The library's version, e.g. `"0.1.0"`. A static string: do not free it.
+#[no_mangle]
+pub extern "C" fn ptero_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The name of a status constant, e.g. `"PTERO_STATUS_API_ERROR"`, or `"PTERO_STATUS_UNKNOWN"`
+/// for a number that is not a status. A static string: do not free it.
+///
+/// Takes an `int` so that any number a caller holds can be passed safely.
+#[no_mangle]
+pub extern "C" fn ptero_status_name(status: c_int) -> *const c_char {
+    let found = PteroStatus::ALL.iter().find(|s| **s as c_int == status);
+    match found {
+        Some(s) => s.c_name().as_ptr(),
+        None => c"PTERO_STATUS_UNKNOWN".as_ptr(),
+    }
+}
+
+/// Frees a string this library returned through an out-parameter. NULL is ignored.
+///
+/// # Safety
+/// `s` is NULL or a string from this library that was not freed yet; it must not be used after.
+#[no_mangle]
+pub unsafe extern "C" fn ptero_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    let _ = catch(|| {
+        // SAFETY: `s` came from `CString::into_raw` in this library (the caller's promise).
+        drop(unsafe { CString::from_raw(s) });
+        Ok(())
+    });
+}
+
+/// Makes a client for the panel at `panel_url` (its root, e.g. `"https://panel.example.com"`)
+/// with a client API key (`ptlc_...`). Makes no request.
+///
+/// `options_json` may be NULL (defaults) or a JSON object with any of `timeout_ms`
+/// (default 30000), `connect_timeout_ms` (10000), `user_agent`, `ca_cert_pem` (one more trusted
+/// root, PEM text), `accept_invalid_certs` (false; for test panels only), `max_retries` (3),
+/// `max_retry_wait_ms` (60000). An unknown key is refused.
+///
+/// On success `*out_client` is a new handle the caller frees with `ptero_client_free`. On
+/// failure `*out_client` is NULL and, when `out_error` is not NULL, `*out_error` is the error
+/// object (free it with `ptero_string_free`). `out_error` may be NULL; `out_client` may not.
+///
+/// # Safety
+/// Strings are NULL or NUL-terminated; `out_client` and `out_error` are NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn ptero_client_new(
+    panel_url: *const c_char,
+    api_key: *const c_char,
+    options_json: *const c_char,
+    out_client: *mut *mut PteroClient,
+    out_error: *mut *mut c_char,
+) -> PteroStatus {
+    // SAFETY: both are NULL or writable (the caller's promise).
+    let (client_slot, error_slot) = unsafe { (out_slot(out_client), out_slot(out_error)) };
+    let Some(client_slot) = client_slot else {
+        let failure = Failure::Error(pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into()));
+        write_error(error_slot, &failure);
+        return PteroStatus::InvalidArgument;
+    };
+    let built = catch(|| {
+        let panel_url: &str = arg!(panel_url);
+        let api_key: &str = arg!(api_key);
+        let options: Value = arg!(options_json);
+        let options = ClientOptions::from_json(options)?;
+        Client::builder(panel_url, api_key).options(&options).build()
+    });
+    match built {
+        Ok(client) => {
+            *client_slot = Box::into_raw(Box::new(PteroClient { client }));
+            PteroStatus::Ok
+        }
+        Err(failure) => {
+            write_error(error_slot, &failure);
+            failure.status()
+        }
+    }
+}
+
+/// Frees a client. NULL is ignored. Waits for nothing: calls still running on other threads
+/// must have returned before (the handle must not be used after this).
+///
+/// # Safety
+/// `client` is NULL or a handle from `ptero_client_new` that was not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn ptero_client_free(client: *mut PteroClient) {
+    if client.is_null() {
+        return;
+    }
+    let _ = catch(|| {
+        // SAFETY: `client` came from `Box::into_raw` in `ptero_client_new` (the caller's promise).
+        drop(unsafe { Box::from_raw(client) });
+        Ok(())
+    });
+}
+
+/// Calls any operation of the Client API by its id (`"server.power"`, `"servers.list"`, ...;
+/// the ids of the operations table) with one flat JSON object of parameters: path parameters,
+/// query parameters and body fields by their panel names, e.g.
+/// `{"server": "d3aac109", "signal": "start"}`. NULL `params_json` is `{}`.
+///
+/// On success `*out_json` is the answer in the one JSON shape (`null` for operations that
+/// answer with no content); on failure it is the error object. Either way the caller frees it
+/// with `ptero_string_free`. `out_json` may not be NULL.
+///
+/// # Safety
+/// `client` is NULL or a live handle; strings are NULL or NUL-terminated; `out_json` is NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn ptero_call(
+    client: *const PteroClient,
+    op_id: *const c_char,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> PteroStatus {
+    // SAFETY: `out_json` is NULL or writable (the caller's promise).
+    let out = unsafe { out_slot(out_json) };
+    answer(out, || {
+        let client: &Client = arg!(client);
+        let op_id: &str = arg!(op_id);
+        let params: Value = arg!(params_json);
+        Ok(client.call(op_id, params)?.to_string())
+    })
+}
+
+/// Like `ptero_call` for a paginated operation (`servers.list`, `server.activity.list`,
+/// `account.activity.list`, `server.backups.list`), fetching every page: `*out_json` is a JSON
+/// array of every item. Filters, includes and `per_page` are sent with every page; `page`
+/// sets the first one. Any other operation is refused with `PTERO_STATUS_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As for `ptero_call`.
+#[no_mangle]
+pub unsafe extern "C" fn ptero_call_all_pages(
+    client: *const PteroClient,
+    op_id: *const c_char,
+    params_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> PteroStatus {
+    // SAFETY: `out_json` is NULL or writable (the caller's promise).
+    let out = unsafe { out_slot(out_json) };
+    answer(out, || {
+        let client: &Client = arg!(client);
+        let op_id: &str = arg!(op_id);
+        let params: Value = arg!(params_json);
+        let items = client.iter_values(op_id, params)?.collect::<Result<Vec<Value>, _>>()?;
+        Ok(Value::Array(items).to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+#[allow(unused_imports)]
 pub use fake_panel::{FakePanel, APPLICATION_KEY, OWNER_KEY, SUBUSER_KEY};
 pub use pterodactyl_client::{Client, Error, RetryPolicy};
 
@@ -35,7 +36,10 @@ pub fn count(panel: &FakePanel, method: &str, suffix: &str) -> usize {
 
 /// Asserts an API error with this status and returns its entries.
 #[track_caller]
-pub fn api_error<T: std::fmt::Debug>(res: pterodactyl_client::Result<T>, status: u16) -> Vec<pterodactyl_client::ApiErrorItem> {
+pub fn api_error<T: std::fmt::Debug>(
+    res: pterodactyl_client::Result<T>,
+    status: u16,
+) -> Vec<pterodactyl_client::ApiErrorItem> {
     match res {
         Err(Error::Api { status: s, errors }) if s == status => errors,
         other => panic!("expected an API error with status {status}, got {other:?}"),

@@ -1,0 +1,17 @@
+//! Limits the shared library's dynamic symbol table to the `ptero_*` functions (see
+//! `pterodactyl.map`), so the Rust runtime and the TLS stack inside it can never clash with a
+//! host program's own symbols.
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=pterodactyl.map");
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    let env = std::env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    // GNU ld, gold, lld and mold read version scripts; Apple's and Microsoft's linkers do not.
+    if matches!(os.as_str(), "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly")
+        && env != "msvc"
+    {
+        let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={dir}/pterodactyl.map");
+    }
+}

@@ -1,0 +1,180 @@
+//! The native client and page iterator. Every method that may wait on the network detaches from
+//! the interpreter (`py.detach`) while it waits, so other Python threads keep running.
+
+use std::sync::{Mutex, PoisonError, RwLock};
+
+use pterodactyl_client::{Client, ClientOptions, PageIter};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use serde_json::Value;
+
+use crate::convert::{to_python, to_value};
+use crate::errors::{invalid_input, to_pyerr};
+
+/// A client of one panel with one API key; the public `pterodactyl.Client` wraps it.
+///
+/// Safe to share between threads: calls run concurrently on one connection pool.
+#[pyclass(frozen, module = "pterodactyl._native", name = "Client")]
+pub struct NativeClient {
+    /// `None` once closed. Each call clones the (reference-counted) core client out of the lock,
+    /// so a call in flight finishes even if another thread closes the client meanwhile.
+    inner: RwLock<Option<Client>>,
+    base_url: String,
+}
+
+impl NativeClient {
+    fn client(&self, py: Python<'_>) -> PyResult<Client> {
+        self.inner
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| invalid_input(py, "the client is closed"))
+    }
+}
+
+/// Seconds (as Python gives them) to whole milliseconds, refusing what cannot be a timeout.
+fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
+    if !seconds.is_finite() || seconds <= 0.0 || seconds > 86_400.0 * 365.0 {
+        return Err(invalid_input(py, format!("{name} must be a positive number of seconds, got {seconds}")));
+    }
+    Ok(((seconds * 1000.0).ceil() as u64).max(1))
+}
+
+/// Converts the parameters of a call; `None` means no parameters.
+fn params(py: Python<'_>, params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+    match params {
+        None => Ok(Value::Null),
+        Some(p) => to_value(p).map_err(|msg| invalid_input(py, msg)),
+    }
+}
+
+#[pymethods]
+impl NativeClient {
+    #[new]
+    #[pyo3(signature = (
+        panel_url,
+        api_key,
+        *,
+        timeout = 30.0,
+        connect_timeout = 10.0,
+        ca_cert_pem = None,
+        verify = true,
+        max_retries = 3,
+        user_agent = None,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        panel_url: String,
+        api_key: String,
+        timeout: f64,
+        connect_timeout: f64,
+        ca_cert_pem: Option<String>,
+        verify: bool,
+        max_retries: i64,
+        user_agent: Option<String>,
+    ) -> PyResult<Self> {
+        let mut options = ClientOptions::default();
+        options.timeout_ms = Some(millis(py, "timeout", timeout)?);
+        options.connect_timeout_ms = Some(millis(py, "connect_timeout", connect_timeout)?);
+        options.max_retries = Some(u32::try_from(max_retries).map_err(|_| {
+            invalid_input(py, format!("max_retries must be between 0 and {}, got {max_retries}", u32::MAX))
+        })?);
+        options.ca_cert_pem = ca_cert_pem;
+        options.accept_invalid_certs = Some(!verify);
+        options.user_agent = user_agent;
+        // Setting up the connection pool starts a thread and may read certificates.
+        let client = py
+            .detach(move || Client::builder(&panel_url, &api_key).options(&options).build())
+            .map_err(|e| to_pyerr(py, e))?;
+        Ok(NativeClient { base_url: client.base_url().to_owned(), inner: RwLock::new(Some(client)) })
+    }
+
+    /// The API root this client talks to (`…/api/client`).
+    #[getter]
+    fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Whether `close()` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner.read().unwrap_or_else(PoisonError::into_inner).is_none()
+    }
+
+    /// The panel's rate-limit headers from the most recent answer, if it sent them.
+    #[getter]
+    fn rate_limit<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(limit) = self.client(py)?.rate_limit() else { return Ok(None) };
+        let d = PyDict::new(py);
+        d.set_item("limit", limit.limit)?;
+        d.set_item("remaining", limit.remaining)?;
+        Ok(Some(d))
+    }
+
+    /// Calls any operation of the table by its id with one flat dict of parameters.
+    #[pyo3(signature = (op_id, params = None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        op_id: &str,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let value = self::params(py, params)?;
+        let client = self.client(py)?;
+        let op_id = op_id.to_owned();
+        let result = py.detach(move || client.call(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
+        to_python(py, &result)
+    }
+
+    /// Every item of a paginated operation, page after page, lazily.
+    #[pyo3(signature = (op_id, params = None))]
+    fn iter(&self, py: Python<'_>, op_id: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<PageIterator> {
+        let value = self::params(py, params)?;
+        let pages = self.client(py)?.iter_values(op_id, value).map_err(|e| to_pyerr(py, e))?;
+        Ok(PageIterator { op_id: op_id.to_owned(), pages: Mutex::new(pages) })
+    }
+
+    /// Closes the connection pool. Later calls raise `InvalidInputError`; calls in flight finish.
+    fn close(&self, py: Python<'_>) {
+        let client = self.inner.write().unwrap_or_else(PoisonError::into_inner).take();
+        // Dropping the last handle joins the pool's thread: do it without holding the interpreter.
+        py.detach(move || drop(client));
+    }
+
+    fn __repr__(&self) -> String {
+        // Never the key: the base URL is all that identifies the client.
+        format!("<pterodactyl._native.Client base_url={:?}>", self.base_url)
+    }
+}
+
+/// Iterates over every item of a paginated list, fetching the next page (with the same filters)
+/// only when the current one is used up.
+#[pyclass(frozen, module = "pterodactyl._native")]
+pub struct PageIterator {
+    op_id: String,
+    pages: Mutex<PageIter<Value>>,
+}
+
+#[pymethods]
+impl PageIterator {
+    fn __iter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        // The lock is taken while detached, so a second thread on the same iterator waits
+        // without holding the interpreter.
+        let next = py.detach(|| self.pages.lock().unwrap_or_else(PoisonError::into_inner).next());
+        match next {
+            None => Ok(None),
+            Some(Ok(item)) => to_python(py, &item).map(Some),
+            Some(Err(e)) => Err(to_pyerr(py, e)),
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<pterodactyl._native.PageIterator op_id={:?}>", self.op_id)
+    }
+}
+

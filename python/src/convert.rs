@@ -1,0 +1,139 @@
+//! Python objects ⇄ `serde_json::Value`, directly, without a JSON text round trip.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use serde_json::{Map, Number, Value};
+
+/// Deeper parameter objects are refused: no operation takes more than two levels, and the limit
+/// keeps a self-containing list from recursing without end.
+const MAX_DEPTH: usize = 32;
+
+/// Converts the parameters of a call into JSON. `None`, `bool`, `int`, finite `float`, `str`,
+/// `dict` with `str` keys, `list` and `tuple` are accepted; anything else (sets, bytes, objects,
+/// NaN) is refused with a message naming where it sits (`filter.name`).
+pub fn to_value(obj: &Bound<'_, PyAny>) -> Result<Value, String> {
+    let mut path = String::new();
+    convert(obj, &mut path, 0)
+}
+
+fn convert(obj: &Bound<'_, PyAny>, path: &mut String, depth: usize) -> Result<Value, String> {
+    if depth > MAX_DEPTH {
+        return Err(format!("{} nests deeper than {MAX_DEPTH} levels", shown(path)));
+    }
+    if obj.is_none() {
+        return Ok(Value::Null);
+    }
+    // `bool` before `int`: in Python a bool is an int.
+    if let Ok(b) = obj.cast::<PyBool>() {
+        return Ok(Value::Bool(b.is_true()));
+    }
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(i) = obj.extract::<i64>() {
+            return Ok(Value::from(i));
+        }
+        if let Ok(u) = obj.extract::<u64>() {
+            return Ok(Value::from(u));
+        }
+        return Err(format!("{} is an integer too large for JSON", shown(path)));
+    }
+    if obj.is_instance_of::<PyFloat>() {
+        let f: f64 = obj.extract().map_err(|e| format!("{}: {e}", shown(path)))?;
+        return Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| format!("{} is {f}, which JSON cannot carry", shown(path)));
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        let text = s.to_cow().map_err(|_| format!("{} is not valid UTF-8 text", shown(path)))?;
+        return Ok(Value::String(text.into_owned()));
+    }
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        let mut map = Map::with_capacity(dict.len());
+        for (key, value) in dict.iter() {
+            let Ok(key) = key.cast::<PyString>() else {
+                return Err(format!(
+                    "{} has a key of type {}; only str keys are allowed",
+                    shown(path),
+                    type_name(&key)
+                ));
+            };
+            let key = key
+                .to_cow()
+                .map_err(|_| format!("{} has a key that is not valid UTF-8", shown(path)))?
+                .into_owned();
+            let len = path.len();
+            if !path.is_empty() {
+                path.push('.');
+            }
+            path.push_str(&key);
+            let v = convert(&value, path, depth + 1)?;
+            path.truncate(len);
+            map.insert(key, v);
+        }
+        return Ok(Value::Object(map));
+    }
+    let items = if let Ok(list) = obj.cast::<PyList>() {
+        Some(list.iter().collect::<Vec<_>>())
+    } else {
+        obj.cast::<PyTuple>().ok().map(|t| t.iter().collect())
+    };
+    if let Some(items) = items {
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let len = path.len();
+            path.push_str(&format!("[{i}]"));
+            out.push(convert(item, path, depth + 1)?);
+            path.truncate(len);
+        }
+        return Ok(Value::Array(out));
+    }
+    Err(format!(
+        "{} is of type {}, which is not JSON (use None, bool, int, float, str, list, tuple or dict)",
+        shown(path),
+        type_name(obj)
+    ))
+}
+
+fn shown(path: &str) -> String {
+    if path.is_empty() {
+        "the value".to_owned()
+    } else {
+        format!("parameter `{path}`")
+    }
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_owned())
+}
+
+/// Converts a result of the core into plain Python objects: `dict`, `list`, `str`, `int`,
+/// `float`, `bool` and `None`.
+pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                i.into_pyobject(py)?.into_any()
+            } else if let Some(u) = n.as_u64() {
+                u.into_pyobject(py)?.into_any()
+            } else {
+                PyFloat::new(py, n.as_f64().unwrap_or(f64::NAN)).into_any()
+            }
+        }
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(to_python(py, item)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                dict.set_item(PyString::new(py, k), to_python(py, v)?)?;
+            }
+            dict.into_any()
+        }
+    })
+}

@@ -1,0 +1,400 @@
+//! The Rust clients of `make bench`.
+//!
+//! ```text
+//! ptero-bench once CLIENT OP BASE SECONDS [THREADS]   one measurement, prints "CALLS SECONDS"
+//! ptero-bench worker                                   reads "run CLIENT OP BASE SECONDS THREADS"
+//!                                                      lines on stdin, answers "ok CALLS SECONDS"
+//!                                                      or "err MESSAGE" on stdout, one a line
+//! ```
+//!
+//! CLIENT: `core-typed` (`client.server(id).resources()`, `client.servers().list(..)`,
+//! `srv.power(Start)`), `core-call` (`client.call("server.resources", {"server": id})`, ...),
+//! `reqwest-blocking` (bare `reqwest::blocking::Client` + `serde_json::from_slice::<Value>`),
+//! `reqwest-async` (bare async `reqwest::Client` on a current-thread tokio runtime driven by the
+//! calling thread with `block_on`, + `serde_json`).
+//! OP: `small` (GET resources), `large` (GET the server list), `post` (POST power, 204).
+//! BASE: the panel root, `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
+//! Environment: `BENCH_KEY` (API key), `BENCH_ID` (server identifier), `BENCH_CA` (PEM file of the
+//! CA every client trusts for https).
+//!
+//! Every client is set up the same way as the core sets up its transport (default headers
+//! `Authorization` + `Accept`, 30 s timeout, 10 s connect timeout, no redirects, `TCP_NODELAY`),
+//! so the bare loops measure the transport and the core's figure is transport + core overhead.
+//! Every call checks its answer (status, body parsed, expected content), so no client can win
+//! by skipping work.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+use std::io::{BufRead, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use pterodactyl_client::{Client, ListServers, PowerSignal};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use serde_json::{json, Value};
+
+const WARMUP: Duration = Duration::from_millis(150);
+const TIMEOUT: Duration = Duration::from_secs(30);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const POWER_BODY: &[u8] = br#"{"signal":"start"}"#;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Kind {
+    CoreTyped,
+    CoreCall,
+    ReqwestBlocking,
+    ReqwestAsync,
+}
+
+impl Kind {
+    fn parse(s: &str) -> Result<Kind, String> {
+        Ok(match s {
+            "core-typed" => Kind::CoreTyped,
+            "core-call" => Kind::CoreCall,
+            "reqwest-blocking" => Kind::ReqwestBlocking,
+            "reqwest-async" => Kind::ReqwestAsync,
+            _ => return Err(format!("unknown client {s:?}")),
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Op {
+    Small,
+    Large,
+    Post,
+}
+
+impl Op {
+    fn parse(s: &str) -> Result<Op, String> {
+        Ok(match s {
+            "small" => Op::Small,
+            "large" => Op::Large,
+            "post" => Op::Post,
+            _ => return Err(format!("unknown operation {s:?}")),
+        })
+    }
+}
+
+struct Env {
+    key: String,
+    id: String,
+    ca_pem: Option<Vec<u8>>,
+}
+
+impl Env {
+    fn load() -> Result<Env, String> {
+        let key = std::env::var("BENCH_KEY")
+            .unwrap_or_else(|_| "ptlc_benchmarkBENCHMARK0123456789abcdefABCDEF".into());
+        let id = std::env::var("BENCH_ID").unwrap_or_else(|_| "1a7ce997".into());
+        let ca_pem = match std::env::var("BENCH_CA") {
+            Ok(path) if !path.is_empty() => {
+                Some(std::fs::read(&path).map_err(|e| format!("cannot read BENCH_CA {path}: {e}"))?)
+            }
+            _ => None,
+        };
+        Ok(Env { key, id, ca_pem })
+    }
+
+    fn headers(&self) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.key)).expect("ascii key");
+        auth.set_sensitive(true);
+        h.insert(AUTHORIZATION, auth);
+        h.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        h
+    }
+
+    fn ca(&self) -> Result<Option<reqwest::Certificate>, String> {
+        self.ca_pem
+            .as_deref()
+            .map(|pem| reqwest::Certificate::from_pem(pem).map_err(|e| format!("bad CA PEM: {e}")))
+            .transpose()
+    }
+}
+
+/// One prepared client for one base URL.
+enum Prepared {
+    Core(Client),
+    Blocking(reqwest::blocking::Client),
+    Async(tokio::runtime::Runtime, reqwest::Client),
+}
+
+fn prepare(kind: Kind, base: &str, env: &Env) -> Result<Prepared, String> {
+    Ok(match kind {
+        Kind::CoreTyped | Kind::CoreCall => {
+            let mut b = Client::builder(base, &env.key);
+            if let Some(pem) = &env.ca_pem {
+                b = b.add_root_certificate_pem(pem.clone());
+            }
+            Prepared::Core(b.build().map_err(|e| e.to_string())?)
+        }
+        Kind::ReqwestBlocking => {
+            let mut b = reqwest::blocking::Client::builder()
+                .default_headers(env.headers())
+                .user_agent("bench")
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true);
+            if let Some(ca) = env.ca()? {
+                b = b.add_root_certificate(ca);
+            }
+            Prepared::Blocking(b.build().map_err(|e| e.to_string())?)
+        }
+        Kind::ReqwestAsync => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let mut b = reqwest::Client::builder()
+                .default_headers(env.headers())
+                .user_agent("bench")
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true);
+            if let Some(ca) = env.ca()? {
+                b = b.add_root_certificate(ca);
+            }
+            // The client must be built inside the runtime's context for its timers.
+            let client = {
+                let _g = rt.enter();
+                b.build().map_err(|e| e.to_string())?
+            };
+            Prepared::Async(rt, client)
+        }
+    })
+}
+
+fn check_json(op: Op, v: &Value) -> Result<(), String> {
+    let ok = match op {
+        Op::Small => {
+            // Raw envelope ({"object":"stats","attributes":{..}}) or the core's unwrapped shape.
+            let attrs = v.get("attributes").unwrap_or(v);
+            attrs.get("current_state").and_then(Value::as_str) == Some("running")
+        }
+        Op::Large => {
+            let data = v.get("data").and_then(Value::as_array);
+            data.is_some_and(|d| d.len() == 100)
+        }
+        Op::Post => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("unexpected answer for {op:?}"))
+    }
+}
+
+fn urls(base: &str, id: &str) -> (String, String, String) {
+    let root = format!("{}/api/client", base.trim_end_matches('/'));
+    (format!("{root}/servers/{id}/resources"), root.clone(), format!("{root}/servers/{id}/power"))
+}
+
+/// One call of `op` with client `p`.
+fn call(kind: Kind, p: &Prepared, op: Op, env: &Env, u: &(String, String, String)) -> Result<(), String> {
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    match (p, kind) {
+        (Prepared::Core(c), Kind::CoreTyped) => match op {
+            Op::Small => {
+                let s = c.server(&env.id).resources().map_err(|x| e(&x))?;
+                if s.current_state != "running" {
+                    return Err("unexpected state".into());
+                }
+                black_box(s);
+            }
+            Op::Large => {
+                let page = c.servers().list(&ListServers::new()).map_err(|x| e(&x))?;
+                if page.data.len() != 100 {
+                    return Err(format!("{} servers", page.data.len()));
+                }
+                black_box(page);
+            }
+            Op::Post => c.server(&env.id).power(PowerSignal::Start).map_err(|x| e(&x))?,
+        },
+        (Prepared::Core(c), _) => {
+            let v = match op {
+                Op::Small => c.call("server.resources", json!({ "server": env.id })),
+                Op::Large => c.call("servers.list", json!({})),
+                Op::Post => c.call("server.power", json!({ "server": env.id, "signal": "start" })),
+            }
+            .map_err(|x| e(&x))?;
+            check_json(op, &v)?;
+            black_box(v);
+        }
+        (Prepared::Blocking(c), _) => {
+            let resp = match op {
+                Op::Small => c.get(&u.0).send(),
+                Op::Large => c.get(&u.1).send(),
+                Op::Post => c.post(&u.2).header(CONTENT_TYPE, "application/json").body(POWER_BODY).send(),
+            }
+            .map_err(|x| e(&x))?;
+            let status = resp.status().as_u16();
+            let body = resp.bytes().map_err(|x| e(&x))?;
+            if op == Op::Post {
+                if status != 204 {
+                    return Err(format!("status {status}"));
+                }
+            } else {
+                if status != 200 {
+                    return Err(format!("status {status}"));
+                }
+                let v: Value = serde_json::from_slice(&body).map_err(|x| e(&x))?;
+                check_json(op, &v)?;
+                black_box(v);
+            }
+        }
+        (Prepared::Async(rt, c), _) => rt.block_on(async {
+            let resp = match op {
+                Op::Small => c.get(&u.0).send().await,
+                Op::Large => c.get(&u.1).send().await,
+                Op::Post => {
+                    c.post(&u.2).header(CONTENT_TYPE, "application/json").body(POWER_BODY).send().await
+                }
+            }
+            .map_err(|x| e(&x))?;
+            let status = resp.status().as_u16();
+            let body = resp.bytes().await.map_err(|x| e(&x))?;
+            if op == Op::Post {
+                if status != 204 {
+                    return Err(format!("status {status}"));
+                }
+            } else {
+                if status != 200 {
+                    return Err(format!("status {status}"));
+                }
+                let v: Value = serde_json::from_slice(&body).map_err(|x| e(&x))?;
+                check_json(op, &v)?;
+                black_box(v);
+            }
+            Ok::<(), String>(())
+        })?,
+    }
+    Ok(())
+}
+
+/// Calls until `d` has passed; returns (calls, seconds).
+fn timed(d: Duration, mut f: impl FnMut() -> Result<(), String>) -> Result<(u64, f64), String> {
+    let start = Instant::now();
+    let mut n = 0u64;
+    loop {
+        f()?;
+        n += 1;
+        let el = start.elapsed();
+        if el >= d {
+            return Ok((n, el.as_secs_f64()));
+        }
+    }
+}
+
+struct Worker {
+    env: Env,
+    cache: HashMap<(Kind, String), Arc<Prepared>>,
+}
+
+impl Worker {
+    fn run(&mut self, kind: Kind, op: Op, base: &str, secs: f64, threads: usize) -> Result<(u64, f64), String> {
+        let key = (kind, base.to_owned());
+        if !self.cache.contains_key(&key) {
+            let p = prepare(kind, base, &self.env)?;
+            self.cache.insert(key.clone(), Arc::new(p));
+        }
+        let p = self.cache[&key].clone();
+        let u = urls(base, &self.env.id);
+        let env = &self.env;
+        if threads > 1 {
+            if matches!(*p, Prepared::Async(..)) {
+                return Err("reqwest-async is measured on one thread only".into());
+            }
+            // Warm one connection per thread, then all threads together.
+            let barrier = std::sync::Barrier::new(threads);
+            let results: Vec<Result<(u64, f64), String>> = std::thread::scope(|s| {
+                let hs: Vec<_> = (0..threads)
+                    .map(|_| {
+                        s.spawn(|| {
+                            let w = timed(WARMUP, || call(kind, &p, op, env, &u));
+                            barrier.wait();
+                            w?;
+                            timed(Duration::from_secs_f64(secs), || call(kind, &p, op, env, &u))
+                        })
+                    })
+                    .collect();
+                hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into()))).collect()
+            });
+            let mut calls = 0;
+            let mut longest: f64 = 0.0;
+            for r in results {
+                let (c, s) = r?;
+                calls += c;
+                longest = longest.max(s);
+            }
+            return Ok((calls, longest));
+        }
+        timed(WARMUP, || call(kind, &p, op, env, &u))?;
+        timed(Duration::from_secs_f64(secs), || call(kind, &p, op, env, &u))
+    }
+}
+
+fn parse_run(w: &mut Worker, args: &[&str]) -> Result<(u64, f64), String> {
+    if args.len() < 4 {
+        return Err("usage: CLIENT OP BASE SECONDS [THREADS]".into());
+    }
+    let kind = Kind::parse(args[0])?;
+    let op = Op::parse(args[1])?;
+    let secs: f64 = args[3].parse().map_err(|_| format!("bad seconds {:?}", args[3]))?;
+    let threads: usize = match args.get(4) {
+        Some(t) => t.parse().map_err(|_| format!("bad threads {t:?}"))?,
+        None => 1,
+    };
+    w.run(kind, op, args[2], secs, threads.max(1))
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let env = match Env::load() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("ptero-bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    let mut w = Worker { env, cache: HashMap::new() };
+    match args.get(1).map(String::as_str) {
+        Some("once") => {
+            let rest: Vec<&str> = args[2..].iter().map(String::as_str).collect();
+            match parse_run(&mut w, &rest) {
+                Ok((n, s)) => println!("{n} {s:.6}"),
+                Err(e) => {
+                    eprintln!("ptero-bench: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Some("worker") => {
+            let stdin = std::io::stdin();
+            let mut out = std::io::stdout().lock();
+            for line in stdin.lock().lines() {
+                let Ok(line) = line else { break };
+                let parts: Vec<&str> = line.split_whitespace().collect();
+                let reply = match parts.first() {
+                    Some(&"run") => match parse_run(&mut w, &parts[1..]) {
+                        Ok((n, s)) => format!("ok {n} {s:.6}"),
+                        Err(e) => format!("err {}", e.replace('\n', " ")),
+                    },
+                    Some(&"quit") => break,
+                    _ => format!("err unknown command {line:?}"),
+                };
+                if writeln!(out, "{reply}").and_then(|_| out.flush()).is_err() {
+                    break;
+                }
+            }
+        }
+        _ => {
+            eprintln!("usage: ptero-bench once CLIENT OP BASE SECONDS [THREADS] | ptero-bench worker");
+            std::process::exit(2);
+        }
+    }
+}
