@@ -27,11 +27,7 @@ pub struct ApiRequest<'a> {
 
 impl ApiRequest<'_> {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .rev()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -54,12 +50,7 @@ impl Reply {
     }
 
     fn empty(status: u16) -> Reply {
-        Reply {
-            status,
-            headers: Vec::new(),
-            content_type: None,
-            body: Vec::new(),
-        }
+        Reply { status, headers: Vec::new(), content_type: None, body: Vec::new() }
     }
 
     fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
@@ -91,18 +82,11 @@ fn fail(status: u16, code: &str, detail: impl Into<String>) -> Fail {
 }
 
 fn display_exception(detail: &str) -> Fail {
-    Fail {
-        redirects: true,
-        ..fail(400, "DisplayException", detail)
-    }
+    Fail { redirects: true, ..fail(400, "DisplayException", detail) }
 }
 
 fn validation(errors: Vec<ErrorItem>) -> Fail {
-    Fail {
-        status: 422,
-        errors,
-        redirects: true,
-    }
+    Fail { status: 422, errors, redirects: true }
 }
 
 fn unauthorized() -> Fail {
@@ -110,21 +94,12 @@ fn unauthorized() -> Fail {
 }
 
 fn model_not_found() -> Fail {
-    fail(
-        404,
-        "NotFoundHttpException",
-        "The requested resource could not be found on the server.",
-    )
+    fail(404, "NotFoundHttpException", "The requested resource could not be found on the server.")
 }
 
 impl Fail {
     fn into_reply(self) -> Reply {
-        Reply::json(
-            self.status,
-            &ErrorBody {
-                errors: self.errors,
-            },
-        )
+        Reply::json(self.status, &ErrorBody { errors: self.errors })
     }
 }
 
@@ -215,11 +190,7 @@ enum RouteMiss {
 }
 
 fn match_pattern(pattern: &'static str, segments: &[String]) -> Option<BTreeMap<&'static str, String>> {
-    let parts: Vec<&'static str> = if pattern.is_empty() {
-        Vec::new()
-    } else {
-        pattern.split('/').collect()
-    };
+    let parts: Vec<&'static str> = if pattern.is_empty() { Vec::new() } else { pattern.split('/').collect() };
     if parts.len() != segments.len() {
         return None;
     }
@@ -298,16 +269,9 @@ fn bearer(req: &ApiRequest) -> Option<String> {
 /// Handles one request under `/api/client`.
 pub fn handle(st: &mut State, req: &ApiRequest) -> Reply {
     let wants_json = expects_json(req);
-    let rel = req
-        .path
-        .strip_prefix("/api/client")
-        .unwrap_or("")
-        .trim_matches('/');
-    let segments: Vec<String> = if rel.is_empty() {
-        Vec::new()
-    } else {
-        rel.split('/').map(|s| percent_decode(s, false)).collect()
-    };
+    let rel = req.path.strip_prefix("/api/client").unwrap_or("").trim_matches('/');
+    let segments: Vec<String> =
+        if rel.is_empty() { Vec::new() } else { rel.split('/').map(|s| percent_decode(s, false)).collect() };
     let laravel_path = req.path.trim_matches('/').to_string();
 
     let matched = match match_route(req.method, &segments) {
@@ -373,10 +337,7 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> Reply {
         fail(429, "ThrottleRequestsException", "Too Many Attempts.")
             .into_reply()
             .with_header("retry-after", retry_after.to_string())
-            .with_header(
-                "x-ratelimit-reset",
-                (util::unix_now() + retry_after as i64).to_string(),
-            )
+            .with_header("x-ratelimit-reset", (util::unix_now() + retry_after as i64).to_string())
     } else if key.application {
         // RequireClientApiKey
         fail(
@@ -398,9 +359,7 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> Reply {
         }
     };
     reply.headers.push(("x-ratelimit-limit".into(), decision.limit.to_string()));
-    reply
-        .headers
-        .push(("x-ratelimit-remaining".into(), decision.remaining.to_string()));
+    reply.headers.push(("x-ratelimit-remaining".into(), decision.remaining.to_string()));
     reply
 }
 
@@ -408,10 +367,7 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> Reply {
 /// validation errors.
 fn finish(f: Fail, wants_json: bool, req: &ApiRequest, base_url: &str) -> Reply {
     if f.redirects && !wants_json {
-        let back = req
-            .header("referer")
-            .map(String::from)
-            .unwrap_or_else(|| format!("{base_url}/"));
+        let back = req.header("referer").map(String::from).unwrap_or_else(|| format!("{base_url}/"));
         return Reply::empty(302).with_header("location", back);
     }
     f.into_reply()
@@ -454,9 +410,7 @@ impl Input {
         }
         let mut value = Value::Object(data);
         clean(&mut value);
-        let Value::Object(data) = value else {
-            unreachable!()
-        };
+        let Value::Object(data) = value else { unreachable!() };
         Input { query, data }
     }
 
@@ -470,11 +424,7 @@ impl Input {
 
     /// A raw query-string parameter (Spatie reads filters and sorts from the query).
     fn query_value(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// `filter[...]` from the query string, in order.
@@ -493,18 +443,12 @@ impl Input {
     fn includes(&self) -> Vec<String> {
         let raw: Vec<String> = match self.get("include") {
             Some(Value::String(s)) => s.split(',').map(String::from).collect(),
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(Value::as_str)
-                .flat_map(|s| s.split(','))
-                .map(String::from)
-                .collect(),
+            Some(Value::Array(a)) => {
+                a.iter().filter_map(Value::as_str).flat_map(|s| s.split(',')).map(String::from).collect()
+            }
             _ => Vec::new(),
         };
-        raw.into_iter()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
-            .collect()
+        raw.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
     }
 }
 
@@ -576,11 +520,7 @@ fn dispatch(st: &mut State, m: &Matched, ctx: &Ctx) -> Outcome {
             let (idx, alloc) = server_prelude(st, op, &server, allocation.as_deref(), ctx.user)?;
             server_op(st, op, idx, alloc, ctx)
         }
-        op => Err(fail(
-            501,
-            "NotImplemented",
-            format!("The fake panel does not implement {op}."),
-        )),
+        op => Err(fail(501, "NotImplemented", format!("The fake panel does not implement {op}."))),
     }
 }
 
@@ -692,12 +632,7 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
                 st.base_url.replacen("http://", "ws://", 1),
                 st.servers[idx].uuid
             );
-            Ok(Reply::json(
-                200,
-                &WebsocketResponse {
-                    data: WebsocketCredentials { token, socket },
-                },
-            ))
+            Ok(Reply::json(200, &WebsocketResponse { data: WebsocketCredentials { token, socket } }))
         }
         "server.resources" => {
             let s = &st.servers[idx];
@@ -728,11 +663,7 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
                 v.rules("command", "required|string|min:1");
             })?;
             if st.servers[idx].power.at(now) == PowerState::Offline {
-                return Err(fail(
-                    502,
-                    "HttpException",
-                    "Server must be online in order to send commands.",
-                ));
+                return Err(fail(502, "HttpException", "Server must be online in order to send commands."));
             }
             let command = input.str("command").unwrap_or_default().to_string();
             st.console_line(idx, format!("> {command}"));
@@ -768,12 +699,8 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
         "server.startup.get" => {
             require(st, idx, user, "startup.read")?;
             let s = &st.servers[idx];
-            let vars: Vec<EggVariableAttributes> = s
-                .variables
-                .iter()
-                .filter(|v| v.user_viewable)
-                .map(variable_attributes)
-                .collect();
+            let vars: Vec<EggVariableAttributes> =
+                s.variables.iter().filter(|v| v.user_viewable).map(variable_attributes).collect();
             let docker_images = st.eggs[s.egg].docker_images.iter().cloned().collect();
             Ok(Reply::json(
                 200,
@@ -791,8 +718,7 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
         "server.settings.rename" => {
             require(st, idx, user, "settings.rename")?;
             validate(input, |v| {
-                v.rules("name", "required|string|min:1|max:191")
-                    .rules("description", "string|nullable");
+                v.rules("name", "required|string|min:1|max:191").rules("description", "string|nullable");
             })?;
             let name = input.str("name").unwrap_or_default().to_string();
             let s = &mut st.servers[idx];
@@ -827,25 +753,16 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
             s.status = Some("installing".into());
             s.power.kill(now);
             st.log_activity(server_id, user, "server:reinstall", json!({}));
-            Ok(Reply {
-                body: b"[]".to_vec(),
-                ..Reply::json(202, &())
-            })
+            Ok(Reply { body: b"[]".to_vec(), ..Reply::json(202, &()) })
         }
         "server.settings.docker_image" => {
             require(st, idx, user, "startup.docker-image")?;
-            let images: Vec<String> = st.eggs[st.servers[idx].egg]
-                .docker_images
-                .iter()
-                .map(|(_, image)| image.clone())
-                .collect();
+            let images: Vec<String> =
+                st.eggs[st.servers[idx].egg].docker_images.iter().map(|(_, image)| image.clone()).collect();
             let regex = format!("regex:{DOCKER_IMAGE_REGEX}");
             let in_rule = format!("in:{}", images.join(","));
             validate(input, |v| {
-                v.rule_list(
-                    "docker_image",
-                    &["required", "string", "max:191", &regex, &in_rule],
-                );
+                v.rule_list("docker_image", &["required", "string", "max:191", &regex, &in_rule]);
             })?;
             let s = &mut st.servers[idx];
             if !images.contains(&s.docker_image) {
@@ -858,22 +775,14 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
             let image = input.str("docker_image").unwrap_or_default().to_string();
             let old = std::mem::replace(&mut s.docker_image, image.clone());
             if old != image {
-                st.log_activity(
-                    server_id,
-                    user,
-                    "server:startup.image",
-                    json!({"old": old, "new": image}),
-                );
+                st.log_activity(server_id, user, "server:startup.image", json!({"old": old, "new": image}));
             }
             Ok(Reply::empty(204))
         }
         "server.allocations.list" => {
             require(st, idx, user, "allocation.read")?;
-            let list: Vec<AllocationAttributes> = st
-                .server_allocations(server_id)
-                .into_iter()
-                .map(|a| allocation_attributes(st, a))
-                .collect();
+            let list: Vec<AllocationAttributes> =
+                st.server_allocations(server_id).into_iter().map(|a| allocation_attributes(st, a)).collect();
             Ok(Reply::json(200, &List::of("allocation", list)))
         }
         "server.allocations.assign" => {
@@ -891,16 +800,8 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
             }
             let a = assign_allocation(st, idx);
             let address = st.allocations[a].address();
-            st.log_activity(
-                server_id,
-                user,
-                "server:allocation.create",
-                json!({"allocation": address}),
-            );
-            Ok(Reply::json(
-                200,
-                &Item::new("allocation", allocation_attributes(st, &st.allocations[a])),
-            ))
+            st.log_activity(server_id, user, "server:allocation.create", json!({"allocation": address}));
+            Ok(allocation_item(st, a))
         }
         "server.allocations.set_notes" => {
             let a = alloc.expect("bound allocation");
@@ -919,26 +820,15 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
                     json!({"allocation": address, "old": old, "new": notes}),
                 );
             }
-            Ok(Reply::json(
-                200,
-                &Item::new("allocation", allocation_attributes(st, &st.allocations[a])),
-            ))
+            Ok(allocation_item(st, a))
         }
         "server.allocations.set_primary" => {
             let a = alloc.expect("bound allocation");
             require(st, idx, user, "allocation.update")?;
             st.servers[idx].allocation_id = st.allocations[a].id;
             let address = st.allocations[a].address();
-            st.log_activity(
-                server_id,
-                user,
-                "server:allocation.primary",
-                json!({"allocation": address}),
-            );
-            Ok(Reply::json(
-                200,
-                &Item::new("allocation", allocation_attributes(st, &st.allocations[a])),
-            ))
+            st.log_activity(server_id, user, "server:allocation.primary", json!({"allocation": address}));
+            Ok(allocation_item(st, a))
         }
         "server.allocations.delete" => {
             let a = alloc.expect("bound allocation");
@@ -949,26 +839,15 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
                 ));
             }
             if st.allocations[a].id == st.servers[idx].allocation_id {
-                return Err(display_exception(
-                    "You cannot delete the primary allocation for this server.",
-                ));
+                return Err(display_exception("You cannot delete the primary allocation for this server."));
             }
             let address = st.allocations[a].address();
             st.allocations[a].notes = None;
             st.allocations[a].server_id = None;
-            st.log_activity(
-                server_id,
-                user,
-                "server:allocation.delete",
-                json!({"allocation": address}),
-            );
+            st.log_activity(server_id, user, "server:allocation.delete", json!({"allocation": address}));
             Ok(Reply::empty(204))
         }
-        other => Err(fail(
-            501,
-            "NotImplemented",
-            format!("The fake panel does not implement {other}."),
-        )),
+        other => Err(fail(501, "NotImplemented", format!("The fake panel does not implement {other}."))),
     }
 }
 
@@ -988,10 +867,7 @@ fn boot_lines(st: &mut State, idx: usize) {
 /// free port above the primary.
 fn assign_allocation(st: &mut State, idx: usize) -> usize {
     let server_id = st.servers[idx].id;
-    let primary = st
-        .primary_allocation(idx)
-        .cloned()
-        .expect("servers always have a primary allocation");
+    let primary = st.primary_allocation(idx).cloned().expect("servers always have a primary allocation");
     let free = st
         .allocations
         .iter()
@@ -1003,11 +879,7 @@ fn assign_allocation(st: &mut State, idx: usize) -> usize {
         Some(i) => i,
         None => {
             let mut port = primary.port;
-            while st
-                .allocations
-                .iter()
-                .any(|a| a.ip == primary.ip && a.port == port)
-            {
+            while st.allocations.iter().any(|a| a.ip == primary.ip && a.port == port) {
                 port = port.wrapping_add(1);
             }
             let id = st.allocations.iter().map(|a| a.id).max().unwrap_or(0) + 1;
@@ -1034,11 +906,7 @@ fn set_variable(st: &mut State, idx: usize, ctx: &Ctx) -> Outcome {
         v.rules("key", "required|string").rules("value", "present");
     })?;
     let key = input.str("key").unwrap_or_default();
-    let Some(vpos) = st.servers[idx]
-        .variables
-        .iter()
-        .position(|v| v.env_variable == key)
-    else {
+    let Some(vpos) = st.servers[idx].variables.iter().position(|v| v.env_variable == key) else {
         // The panel reads `$variable->server_value` before its null check: a PHP warning,
         // rendered as a generic 500.
         return Err(fail(
@@ -1097,11 +965,8 @@ fn servers_list(st: &State, ctx: &Ctx) -> Outcome {
     let input = ctx.input;
     let filters = input.filters();
     let allowed = ["uuid", "name", "description", "external_id", "*"];
-    let unknown: Vec<&str> = filters
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| !allowed.contains(k))
-        .collect();
+    let unknown: Vec<&str> =
+        filters.iter().map(|(k, _)| k.as_str()).filter(|k| !allowed.contains(k)).collect();
     if !unknown.is_empty() {
         return Err(fail(
             400,
@@ -1122,27 +987,15 @@ fn servers_list(st: &State, ctx: &Ctx) -> Outcome {
             Some("owner") => st.servers[i].owner_id == user,
             _ => st.can_access(i, user),
         })
-        .filter(|&i| {
-            filters
-                .iter()
-                .all(|(name, value)| server_filter(st, i, name, value))
-        })
+        .filter(|&i| filters.iter().all(|(name, value)| server_filter(st, i, name, value)))
         .collect();
     matches.sort_by_key(|&i| st.servers[i].id);
 
     let includes = input.includes();
     let (page, pagination) = paginate(matches, input, 50, 100, &ctx.path);
-    let data: Vec<ServerAttributes> = page
-        .into_iter()
-        .map(|i| server_attributes(st, i, user, &includes))
-        .collect();
-    Ok(Reply::json(
-        200,
-        &WithMeta {
-            body: List::of("server", data),
-            meta: PaginationMeta { pagination },
-        },
-    ))
+    let data: Vec<ServerAttributes> =
+        page.into_iter().map(|i| server_attributes(st, i, user, &includes)).collect();
+    Ok(Reply::json(200, &WithMeta { body: List::of("server", data), meta: PaginationMeta { pagination } }))
 }
 
 /// Spatie's partial filters and Pterodactyl's `MultiFieldServerFilter` (`filter[*]`).
@@ -1152,9 +1005,10 @@ fn server_filter(st: &State, i: usize, name: &str, value: &str) -> bool {
     }
     let s = &st.servers[i];
     let partial = |field: Option<&str>| {
-        value.split(',').filter(|v| !v.is_empty()).any(|v| {
-            field.is_some_and(|f| f.to_lowercase().contains(&v.to_lowercase()))
-        })
+        value
+            .split(',')
+            .filter(|v| !v.is_empty())
+            .any(|v| field.is_some_and(|f| f.to_lowercase().contains(&v.to_lowercase())))
     };
     match name {
         "uuid" => partial(Some(&s.uuid)),
@@ -1167,9 +1021,9 @@ fn server_filter(st: &State, i: usize, name: &str, value: &str) -> bool {
                 return allocations.iter().any(|a| a.port.to_string().starts_with(port));
             }
             if let Some((ip, port)) = split_ipv4(value) {
-                return allocations.iter().any(|a| {
-                    a.ip == ip && port.is_none_or(|p| a.port.to_string().starts_with(p))
-                });
+                return allocations
+                    .iter()
+                    .any(|a| a.ip == ip && port.is_none_or(|p| a.port.to_string().starts_with(p)));
             }
             s.uuid == value
                 || s.uuid.starts_with(value)
@@ -1208,18 +1062,10 @@ fn activity_list(st: &State, idx: usize, ctx: &Ctx) -> Outcome {
 
     let sorts: Vec<String> = input
         .query_value("sort")
-        .map(|s| {
-            s.split(',')
-                .map(|p| p.trim().to_string())
-                .filter(|p| !p.is_empty())
-                .collect()
-        })
+        .map(|s| s.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
         .unwrap_or_default();
-    let unknown_sorts: Vec<&str> = sorts
-        .iter()
-        .map(|s| s.trim_start_matches('-'))
-        .filter(|s| *s != "timestamp")
-        .collect();
+    let unknown_sorts: Vec<&str> =
+        sorts.iter().map(|s| s.trim_start_matches('-')).filter(|s| *s != "timestamp").collect();
     if !unknown_sorts.is_empty() {
         return Err(fail(
             400,
@@ -1231,11 +1077,7 @@ fn activity_list(st: &State, idx: usize, ctx: &Ctx) -> Outcome {
         ));
     }
     let filters = input.filters();
-    let unknown: Vec<&str> = filters
-        .iter()
-        .map(|(k, _)| k.as_str())
-        .filter(|k| *k != "event")
-        .collect();
+    let unknown: Vec<&str> = filters.iter().map(|(k, _)| k.as_str()).filter(|k| *k != "event").collect();
     if !unknown.is_empty() {
         return Err(fail(
             400,
@@ -1255,10 +1097,7 @@ fn activity_list(st: &State, idx: usize, ctx: &Ctx) -> Outcome {
         .filter(|a| {
             filters.iter().all(|(_, value)| {
                 let values: Vec<&str> = value.split(',').filter(|v| !v.is_empty()).collect();
-                values.is_empty()
-                    || values
-                        .iter()
-                        .any(|v| a.event.to_lowercase().contains(&v.to_lowercase()))
+                values.is_empty() || values.iter().any(|v| a.event.to_lowercase().contains(&v.to_lowercase()))
             })
         })
         .collect();
@@ -1272,27 +1111,16 @@ fn activity_list(st: &State, idx: usize, ctx: &Ctx) -> Outcome {
     }
     let include_actor = input.includes().iter().any(|i| i == "actor");
     let (page, pagination) = paginate(rows, input, 25, 100, &ctx.path);
-    let data: Vec<ActivityAttributes> = page
-        .into_iter()
-        .map(|a| activity_attributes(st, a, ctx.user, include_actor))
-        .collect();
+    let data: Vec<ActivityAttributes> =
+        page.into_iter().map(|a| activity_attributes(st, a, ctx.user, include_actor)).collect();
     Ok(Reply::json(
         200,
-        &WithMeta {
-            body: List::of("activity_log", data),
-            meta: PaginationMeta { pagination },
-        },
+        &WithMeta { body: List::of("activity_log", data), meta: PaginationMeta { pagination } },
     ))
 }
 
 /// `LengthAwarePaginator` + Fractal's `paginator()` meta.
-fn paginate<T>(
-    items: Vec<T>,
-    input: &Input,
-    default: i64,
-    max: i64,
-    url: &str,
-) -> (Vec<T>, Pagination) {
+fn paginate<T>(items: Vec<T>, input: &Input, default: i64, max: i64, url: &str) -> (Vec<T>, Pagination) {
     let per_page = match input.query_value("per_page").map(str::trim) {
         None => default,
         Some(raw) => match raw.parse::<i64>() {
@@ -1312,11 +1140,7 @@ fn paginate<T>(
     let total = items.len();
     let per = per_page as usize;
     let total_pages = total.div_ceil(per).max(1);
-    let data: Vec<T> = items
-        .into_iter()
-        .skip((page - 1).saturating_mul(per))
-        .take(per)
-        .collect();
+    let data: Vec<T> = items.into_iter().skip((page - 1).saturating_mul(per)).take(per).collect();
     let link = |target: usize| {
         let mut pairs: Vec<(String, String)> = Vec::new();
         let mut placed = false;
@@ -1333,24 +1157,16 @@ fn paginate<T>(
         if !placed {
             pairs.push(("page".into(), target.to_string()));
         }
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", rawurlencode(k), rawurlencode(v)))
-            .collect();
+        let query: Vec<String> =
+            pairs.iter().map(|(k, v)| format!("{}={}", rawurlencode(k), rawurlencode(v))).collect();
         format!("{url}?{}", query.join("&"))
     };
     let links = Links {
         previous: (page > 1).then(|| link(page - 1)),
         next: (page < total_pages).then(|| link(page + 1)),
     };
-    let pagination = Pagination {
-        total,
-        count: data.len(),
-        per_page,
-        current_page: page,
-        total_pages,
-        links,
-    };
+    let pagination =
+        Pagination { total, count: data.len(), per_page, current_page: page, total_pages, links };
     (data, pagination)
 }
 
@@ -1359,10 +1175,7 @@ fn server_attributes(st: &State, idx: usize, user: u32, includes: &[String]) -> 
     let node = &st.nodes[s.node];
     let egg = &st.eggs[s.egg];
     let allocations: Vec<AllocationAttributes> = if st.can(idx, user, "allocation.read") {
-        st.server_allocations(s.id)
-            .into_iter()
-            .map(|a| allocation_attributes(st, a))
-            .collect()
+        st.server_allocations(s.id).into_iter().map(|a| allocation_attributes(st, a)).collect()
     } else {
         st.primary_allocation(idx)
             .map(|a| {
@@ -1375,24 +1188,15 @@ fn server_attributes(st: &State, idx: usize, user: u32, includes: &[String]) -> 
     let variables = if st.can(idx, user, "startup.read") {
         OrNull::Value(List::of(
             "egg_variable",
-            s.variables
-                .iter()
-                .filter(|v| v.user_viewable)
-                .map(variable_attributes)
-                .collect(),
+            s.variables.iter().filter(|v| v.user_viewable).map(variable_attributes).collect(),
         ))
     } else {
         OrNull::Null(NullResource::new())
     };
-    let egg_include = includes.iter().any(|i| i == "egg").then(|| {
-        Item::new(
-            "egg",
-            EggAttributes {
-                uuid: egg.uuid.into(),
-                name: egg.name.into(),
-            },
-        )
-    });
+    let egg_include = includes
+        .iter()
+        .any(|i| i == "egg")
+        .then(|| Item::new("egg", EggAttributes { uuid: egg.uuid.into(), name: egg.name.into() }));
     let subusers = includes.iter().any(|i| i == "subusers").then(|| {
         if st.can(idx, user, "user.read") {
             OrNull::Value(List::of(
@@ -1418,10 +1222,7 @@ fn server_attributes(st: &State, idx: usize, user: u32, includes: &[String]) -> 
         name: s.name.clone(),
         node: node.name.into(),
         is_node_under_maintenance: false,
-        sftp_details: SftpDetails {
-            ip: node.fqdn.into(),
-            port: node.sftp_port,
-        },
+        sftp_details: SftpDetails { ip: node.fqdn.into(), port: node.sftp_port },
         description: s.description.clone(),
         limits: s.limits.clone(),
         invocation: st.render_startup(idx, !st.can(idx, user, "startup.read")),
@@ -1441,11 +1242,14 @@ fn server_attributes(st: &State, idx: usize, user: u32, includes: &[String]) -> 
     }
 }
 
+/// `200` with one `allocation` item.
+fn allocation_item(st: &State, pos: usize) -> Reply {
+    Reply::json(200, &Item::new("allocation", allocation_attributes(st, &st.allocations[pos])))
+}
+
 fn allocation_attributes(st: &State, a: &Allocation) -> AllocationAttributes {
-    let is_default = a
-        .server_id
-        .and_then(|sid| st.server_index(sid))
-        .is_some_and(|i| st.servers[i].allocation_id == a.id);
+    let is_default =
+        a.server_id.and_then(|sid| st.server_index(sid)).is_some_and(|i| st.servers[i].allocation_id == a.id);
     AllocationAttributes {
         id: a.id,
         ip: a.ip.clone(),
@@ -1485,16 +1289,12 @@ fn user_attributes(st: &State, id: u32) -> UserAttributes {
 fn event_placeholders(event: &str) -> &'static [&'static str] {
     match event {
         "server:console.command" => &["command"],
-        "server:file.write" | "server:file.read" | "server:file.download" | "server:file.copy" => {
-            &["file"]
-        }
+        "server:file.write" | "server:file.read" | "server:file.download" | "server:file.copy" => &["file"],
         "server:allocation.create" | "server:allocation.primary" | "server:allocation.delete" => {
             &["allocation"]
         }
         "server:allocation.notes" => &["allocation", "old", "new"],
-        "server:settings.rename" | "server:settings.description" | "server:startup.image" => {
-            &["old", "new"]
-        }
+        "server:settings.rename" | "server:settings.description" | "server:startup.image" => &["old", "new"],
         "server:startup.edit" => &["variable", "old", "new"],
         _ => &[],
     }
@@ -1516,11 +1316,7 @@ fn activity_attributes(st: &State, a: &Activity, viewer: u32, include_actor: boo
             properties.insert(k.clone(), v.clone());
         }
     }
-    let counts: Vec<String> = properties
-        .keys()
-        .filter(|k| k.ends_with("_count"))
-        .cloned()
-        .collect();
+    let counts: Vec<String> = properties.keys().filter(|k| k.ends_with("_count")).cloned().collect();
     if let [only] = counts.as_slice() {
         if let Some(v) = properties.remove(only) {
             properties.insert("count".into(), v);
@@ -1656,13 +1452,7 @@ fn permissions() -> Item<SystemPermissions> {
     let permissions = GROUPS
         .iter()
         .map(|(group, description, keys)| {
-            (
-                *group,
-                PermissionGroup {
-                    description,
-                    keys: keys.iter().copied().collect(),
-                },
-            )
+            (*group, PermissionGroup { description, keys: keys.iter().copied().collect() })
         })
         .collect();
     Item::new("system_permissions", SystemPermissions { permissions })

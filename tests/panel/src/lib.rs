@@ -62,10 +62,7 @@ pub struct RecordedRequest {
 impl RecordedRequest {
     /// The first value of a header, by lower-case name.
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     fn to_json(&self) -> serde_json::Value {
@@ -125,37 +122,28 @@ impl FakePanel {
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
         let base_url = format!("http://127.0.0.1:{port}");
-        let shared = Arc::new(Shared {
-            state: Mutex::new(State::seeded(base_url.clone())),
-            base_url,
-        });
+        let shared = Arc::new(Shared { state: Mutex::new(State::seeded(base_url.clone())), base_url });
         let app = router(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
-        let thread = std::thread::Builder::new()
-            .name(format!("fake-panel-{port}"))
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("tokio runtime for the fake panel");
-                runtime.block_on(async move {
-                    let listener = match tokio::net::TcpListener::from_std(listener) {
-                        Ok(l) => l,
-                        Err(_) => return,
-                    };
-                    // No graceful shutdown: a slow request or an open websocket must not
-                    // keep a test waiting. Dropping the runtime cancels everything.
-                    tokio::select! {
-                        _ = axum::serve(listener, app) => {}
-                        _ = rx => {}
-                    }
-                });
-            })?;
-        Ok(FakePanel {
-            shared,
-            shutdown: Some(tx),
-            thread: Some(thread),
-        })
+        let thread = std::thread::Builder::new().name(format!("fake-panel-{port}")).spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("tokio runtime for the fake panel");
+            runtime.block_on(async move {
+                let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => l,
+                    Err(_) => return,
+                };
+                // No graceful shutdown: a slow request or an open websocket must not
+                // keep a test waiting. Dropping the runtime cancels everything.
+                tokio::select! {
+                    _ = axum::serve(listener, app) => {}
+                    _ = rx => {}
+                }
+            });
+        })?;
+        Ok(FakePanel { shared, shutdown: Some(tx), thread: Some(thread) })
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash. The API is under `/api/client`.
@@ -171,25 +159,17 @@ impl FakePanel {
 
     /// Requests whose path contains `path_contains` sleep for `delay` before being handled.
     pub fn set_slow(&self, path_contains: &str, delay: Duration) {
-        let mut st = self.shared.lock();
-        st.faults.slow.retain(|(p, _)| p != path_contains);
-        st.faults.slow.push((path_contains.to_string(), delay));
+        self.shared.lock().set_slow(path_contains, delay);
     }
 
     /// Requests whose path contains `path_contains` get a 200 `text/html` login page.
     pub fn set_html(&self, path_contains: &str) {
-        let mut st = self.shared.lock();
-        if !st.faults.html.iter().any(|p| p == path_contains) {
-            st.faults.html.push(path_contains.to_string());
-        }
+        self.shared.lock().set_html(path_contains);
     }
 
     /// Replaces the throttle: `limit` requests per API key per fixed `window`.
     pub fn set_rate_limit(&self, limit: u32, window: Duration) {
-        let mut st = self.shared.lock();
-        st.faults.rate_limit = limit;
-        st.faults.rate_window = window;
-        st.buckets.clear();
+        self.shared.lock().set_rate_limit(limit, window);
     }
 
     /// Every request received under `/api/client`, oldest first.
@@ -232,13 +212,7 @@ fn router(shared: Arc<Shared>) -> Router {
 pub(crate) async fn apply_faults(shared: &Shared, path: &str) -> Option<Response> {
     let (delay, html) = {
         let st = shared.lock();
-        let delay = st
-            .faults
-            .slow
-            .iter()
-            .filter(|(p, _)| path.contains(p.as_str()))
-            .map(|(_, d)| *d)
-            .max();
+        let delay = st.faults.slow.iter().filter(|(p, _)| path.contains(p.as_str())).map(|(_, d)| *d).max();
         let html = st.faults.html.iter().any(|p| path.contains(p.as_str()));
         (delay, html)
     };
@@ -249,12 +223,7 @@ pub(crate) async fn apply_faults(shared: &Shared, path: &str) -> Option<Response
 }
 
 fn login_page_response() -> Response {
-    (
-        StatusCode::OK,
-        [("content-type", "text/html; charset=UTF-8")],
-        LOGIN_HTML,
-    )
-        .into_response()
+    (StatusCode::OK, [("content-type", "text/html; charset=UTF-8")], LOGIN_HTML).into_response()
 }
 
 async fn login_page() -> Response {
@@ -271,12 +240,7 @@ async fn fallback(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Re
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_ascii_lowercase(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(k, v)| (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let method = parts.method.as_str().to_ascii_uppercase();
     let query = parts.uri.query().map(String::from);
@@ -308,30 +272,34 @@ async fn fallback(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Re
 
 fn into_response(reply: api::Reply) -> Response {
     let mut response = Response::new(Body::from(reply.body));
-    *response.status_mut() =
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = response.headers_mut();
     if let Some(ct) = reply.content_type {
         headers.insert("content-type", HeaderValue::from_static(ct));
     }
     for (name, value) in reply.headers {
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
+        if let (Ok(name), Ok(value)) =
+            (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value))
+        {
             headers.append(name, value);
         }
     }
     response
 }
 
-fn bad_control(message: &str) -> Response {
-    (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response()
-}
-
-fn parse_control<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, Box<Response>> {
-    serde_json::from_slice(body)
-        .map_err(|e| Box::new(bad_control(&format!("invalid control body: {e}"))))
+/// Parses a JSON control body and applies it to the state: 204, or 400 for a bad body.
+fn control<T: for<'de> Deserialize<'de>>(
+    shared: &Shared,
+    body: &Bytes,
+    apply: impl FnOnce(&mut State, T),
+) -> Response {
+    match serde_json::from_slice::<T>(body) {
+        Ok(parsed) => {
+            apply(&mut shared.lock(), parsed);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid control body: {e}\n")).into_response(),
+    }
 }
 
 async fn control_reset(AxumState(shared): AxumState<Arc<Shared>>) -> StatusCode {
@@ -346,17 +314,9 @@ struct SlowBody {
 }
 
 async fn control_slow(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
-    match parse_control::<SlowBody>(&body) {
-        Ok(b) => {
-            let mut st = shared.lock();
-            st.faults.slow.retain(|(p, _)| *p != b.path_contains);
-            st.faults
-                .slow
-                .push((b.path_contains, Duration::from_millis(b.delay_ms)));
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(r) => *r,
-    }
+    control(&shared, &body, |st, b: SlowBody| {
+        st.set_slow(&b.path_contains, Duration::from_millis(b.delay_ms))
+    })
 }
 
 #[derive(Deserialize)]
@@ -365,16 +325,7 @@ struct HtmlBody {
 }
 
 async fn control_html(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
-    match parse_control::<HtmlBody>(&body) {
-        Ok(b) => {
-            let mut st = shared.lock();
-            if !st.faults.html.contains(&b.path_contains) {
-                st.faults.html.push(b.path_contains);
-            }
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(r) => *r,
-    }
+    control(&shared, &body, |st, b: HtmlBody| st.set_html(&b.path_contains))
 }
 
 #[derive(Deserialize)]
@@ -384,16 +335,9 @@ struct RateLimitBody {
 }
 
 async fn control_rate_limit(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
-    match parse_control::<RateLimitBody>(&body) {
-        Ok(b) => {
-            let mut st = shared.lock();
-            st.faults.rate_limit = b.limit;
-            st.faults.rate_window = Duration::from_millis(b.window_ms);
-            st.buckets.clear();
-            StatusCode::NO_CONTENT.into_response()
-        }
-        Err(r) => *r,
-    }
+    control(&shared, &body, |st, b: RateLimitBody| {
+        st.set_rate_limit(b.limit, Duration::from_millis(b.window_ms))
+    })
 }
 
 async fn control_clear_faults(AxumState(shared): AxumState<Arc<Shared>>) -> StatusCode {
@@ -402,11 +346,6 @@ async fn control_clear_faults(AxumState(shared): AxumState<Arc<Shared>>) -> Stat
 }
 
 async fn control_requests(AxumState(shared): AxumState<Arc<Shared>>) -> Response {
-    let list: Vec<serde_json::Value> = shared
-        .lock()
-        .requests
-        .iter()
-        .map(RecordedRequest::to_json)
-        .collect();
+    let list: Vec<serde_json::Value> = shared.lock().requests.iter().map(RecordedRequest::to_json).collect();
     axum::Json(list).into_response()
 }

@@ -31,13 +31,7 @@ pub struct List<T> {
 impl<T> List<T> {
     /// A list whose items all carry the resource name `item_object`.
     pub fn of(item_object: &'static str, items: Vec<T>) -> Self {
-        List {
-            object: "list",
-            data: items
-                .into_iter()
-                .map(|a| Item::new(item_object, a))
-                .collect(),
-        }
+        List { object: "list", data: items.into_iter().map(|a| Item::new(item_object, a)).collect() }
     }
 }
 
@@ -50,10 +44,7 @@ pub struct NullResource {
 
 impl NullResource {
     pub fn new() -> Self {
-        NullResource {
-            object: "null_resource",
-            attributes: None,
-        }
+        NullResource { object: "null_resource", attributes: None }
     }
 }
 

@@ -114,19 +114,12 @@ pub struct Power {
 
 impl Power {
     fn with(now: Instant, state: PowerState) -> Self {
-        Power {
-            history: vec![(now, state)],
-        }
+        Power { history: vec![(now, state)] }
     }
 
     /// The state at `now`.
     pub fn at(&self, now: Instant) -> PowerState {
-        self.history
-            .iter()
-            .rev()
-            .find(|(t, _)| *t <= now)
-            .map(|(_, s)| *s)
-            .unwrap_or(PowerState::Offline)
+        self.history.iter().rev().find(|(t, _)| *t <= now).map(|(_, s)| *s).unwrap_or(PowerState::Offline)
     }
 
     /// How many transitions have happened by `now` (the history is ordered by time).
@@ -147,36 +140,18 @@ impl Power {
 
     pub fn start(&mut self, now: Instant) {
         if self.at(now) == PowerState::Offline {
-            self.push(
-                now,
-                &[
-                    (Duration::ZERO, PowerState::Starting),
-                    (POWER_STEP, PowerState::Running),
-                ],
-            );
+            self.push(now, &[(Duration::ZERO, PowerState::Starting), (POWER_STEP, PowerState::Running)]);
         }
     }
 
     pub fn stop(&mut self, now: Instant) {
         if matches!(self.at(now), PowerState::Starting | PowerState::Running) {
-            self.push(
-                now,
-                &[
-                    (Duration::ZERO, PowerState::Stopping),
-                    (POWER_STEP, PowerState::Offline),
-                ],
-            );
+            self.push(now, &[(Duration::ZERO, PowerState::Stopping), (POWER_STEP, PowerState::Offline)]);
         }
     }
 
     pub fn restart(&mut self, now: Instant) {
-        self.push(
-            now,
-            &[
-                (Duration::ZERO, PowerState::Starting),
-                (POWER_STEP, PowerState::Running),
-            ],
-        );
+        self.push(now, &[(Duration::ZERO, PowerState::Starting), (POWER_STEP, PowerState::Running)]);
     }
 
     pub fn kill(&mut self, now: Instant) {
@@ -295,13 +270,8 @@ pub const HELPER_ID: u32 = 2;
 pub const STRANGER_ID: u32 = 3;
 
 /// What `helper` may do on `d3aac109`.
-pub const HELPER_PERMISSIONS: [&str; 5] = [
-    "websocket.connect",
-    "control.console",
-    "control.start",
-    "allocation.read",
-    "activity.read",
-];
+pub const HELPER_PERMISSIONS: [&str; 5] =
+    ["websocket.connect", "control.console", "control.start", "allocation.read", "activity.read"];
 
 const PAPER_STARTUP: &str = "java -Xms128M -Xmx{{SERVER_MEMORY}}M -jar {{SERVER_JARFILE}}";
 const NODE_IP: &str = "45.86.168.218";
@@ -320,7 +290,9 @@ fn paper_variables(jar: &str, version: &str, build: &str) -> Vec<Variable> {
         },
         Variable {
             name: "Minecraft Version".into(),
-            description: "The version of Minecraft to download. Leave at latest to always get the latest version.".into(),
+            description:
+                "The version of Minecraft to download. Leave at latest to always get the latest version."
+                    .into(),
             env_variable: "MINECRAFT_VERSION".into(),
             default_value: "latest".into(),
             server_value: Some(version.into()),
@@ -330,7 +302,9 @@ fn paper_variables(jar: &str, version: &str, build: &str) -> Vec<Variable> {
         },
         Variable {
             name: "Build Number".into(),
-            description: "The build number for the Paper release. Leave at latest to always get the latest version.".into(),
+            description:
+                "The build number for the Paper release. Leave at latest to always get the latest version."
+                    .into(),
             env_variable: "BUILD_NUMBER".into(),
             default_value: "latest".into(),
             server_value: Some(build.into()),
@@ -364,11 +338,7 @@ const SERVERS: [ServerSeed; 6] = [
         description: "A vanilla Minecraft survival server",
         owner_id: OWNER_ID,
         memory: 1024,
-        feature_limits: FeatureLimits {
-            databases: Some(2),
-            allocations: Some(3),
-            backups: Some(2),
-        },
+        feature_limits: FeatureLimits { databases: Some(2), allocations: Some(3), backups: Some(2) },
         status: None,
         running: false,
         allocations: &[(15, 25565, None), (16, 25566, Some("Query port"))],
@@ -381,11 +351,7 @@ const SERVERS: [ServerSeed; 6] = [
         description: "Creative mode build server",
         owner_id: OWNER_ID,
         memory: 2048,
-        feature_limits: FeatureLimits {
-            databases: Some(1),
-            allocations: None,
-            backups: Some(1),
-        },
+        feature_limits: FeatureLimits { databases: Some(1), allocations: None, backups: Some(1) },
         status: None,
         running: false,
         allocations: &[(20, 25570, None)],
@@ -398,11 +364,7 @@ const SERVERS: [ServerSeed; 6] = [
         description: "Staging copy of Survival",
         owner_id: OWNER_ID,
         memory: 1024,
-        feature_limits: FeatureLimits {
-            databases: Some(0),
-            allocations: Some(1),
-            backups: Some(0),
-        },
+        feature_limits: FeatureLimits { databases: Some(0), allocations: Some(1), backups: Some(0) },
         status: None,
         running: false,
         allocations: &[(30, 25575, None)],
@@ -415,11 +377,7 @@ const SERVERS: [ServerSeed; 6] = [
         description: "Skyblock with a survival twist",
         owner_id: OWNER_ID,
         memory: 2048,
-        feature_limits: FeatureLimits {
-            databases: Some(1),
-            allocations: Some(2),
-            backups: Some(3),
-        },
+        feature_limits: FeatureLimits { databases: Some(1), allocations: Some(2), backups: Some(3) },
         status: None,
         running: true,
         allocations: &[(40, 25580, None)],
@@ -432,11 +390,7 @@ const SERVERS: [ServerSeed; 6] = [
         description: "Network lobby",
         owner_id: OWNER_ID,
         memory: 512,
-        feature_limits: FeatureLimits {
-            databases: Some(0),
-            allocations: Some(1),
-            backups: Some(0),
-        },
+        feature_limits: FeatureLimits { databases: Some(0), allocations: Some(1), backups: Some(0) },
         status: Some("suspended"),
         running: false,
         allocations: &[(50, 25585, None)],
@@ -449,11 +403,7 @@ const SERVERS: [ServerSeed; 6] = [
         description: "Not yours",
         owner_id: STRANGER_ID,
         memory: 1024,
-        feature_limits: FeatureLimits {
-            databases: Some(1),
-            allocations: Some(2),
-            backups: Some(1),
-        },
+        feature_limits: FeatureLimits { databases: Some(1), allocations: Some(2), backups: Some(1) },
         status: None,
         running: false,
         allocations: &[(60, 25590, None)],
@@ -550,27 +500,11 @@ impl State {
             },
         ];
         let keys = vec![
-            ApiKey {
-                token: OWNER_KEY,
-                user_id: OWNER_ID,
-                application: false,
-            },
-            ApiKey {
-                token: SUBUSER_KEY,
-                user_id: HELPER_ID,
-                application: false,
-            },
-            ApiKey {
-                token: APPLICATION_KEY,
-                user_id: OWNER_ID,
-                application: true,
-            },
+            ApiKey { token: OWNER_KEY, user_id: OWNER_ID, application: false },
+            ApiKey { token: SUBUSER_KEY, user_id: HELPER_ID, application: false },
+            ApiKey { token: APPLICATION_KEY, user_id: OWNER_ID, application: true },
         ];
-        let nodes = vec![Node {
-            name: "Node 1",
-            fqdn: "node1.example.com",
-            sftp_port: 2022,
-        }];
+        let nodes = vec![Node { name: "Node 1", fqdn: "node1.example.com", sftp_port: 2022 }];
         let eggs = vec![Egg {
             uuid: "a8f3b7c2-4d5e-4f6a-9b8c-7d6e5f4a3b2c",
             name: "Paper",
@@ -672,16 +606,33 @@ impl State {
         self.token_counter = counter;
     }
 
+    /// Requests whose path contains `path_contains` sleep for `delay` first.
+    pub fn set_slow(&mut self, path_contains: &str, delay: Duration) {
+        self.faults.slow.retain(|(p, _)| p != path_contains);
+        self.faults.slow.push((path_contains.to_string(), delay));
+    }
+
+    /// Requests whose path contains `path_contains` get the HTML login page.
+    pub fn set_html(&mut self, path_contains: &str) {
+        if !self.faults.html.iter().any(|p| p == path_contains) {
+            self.faults.html.push(path_contains.to_string());
+        }
+    }
+
+    /// A new throttle; every key starts a fresh window.
+    pub fn set_rate_limit(&mut self, limit: u32, window: Duration) {
+        self.faults.rate_limit = limit;
+        self.faults.rate_window = window;
+        self.buckets.clear();
+    }
+
     pub fn clear_faults(&mut self) {
         self.faults = Faults::default();
         self.buckets.clear();
     }
 
     pub fn user(&self, id: u32) -> &User {
-        self.users
-            .iter()
-            .find(|u| u.id == id)
-            .expect("seeded user")
+        self.users.iter().find(|u| u.id == id).expect("seeded user")
     }
 
     pub fn key(&self, token: &str) -> Option<&ApiKey> {
@@ -729,19 +680,12 @@ impl State {
         if s.owner_id == user {
             return vec!["*".into()];
         }
-        s.subusers
-            .iter()
-            .find(|su| su.user_id == user)
-            .map(|su| su.permissions.clone())
-            .unwrap_or_default()
+        s.subusers.iter().find(|su| su.user_id == user).map(|su| su.permissions.clone()).unwrap_or_default()
     }
 
     pub fn server_allocations(&self, server_id: u32) -> Vec<&Allocation> {
-        let mut list: Vec<&Allocation> = self
-            .allocations
-            .iter()
-            .filter(|a| a.server_id == Some(server_id))
-            .collect();
+        let mut list: Vec<&Allocation> =
+            self.allocations.iter().filter(|a| a.server_id == Some(server_id)).collect();
         list.sort_by_key(|a| a.id);
         list
     }
@@ -754,10 +698,8 @@ impl State {
     /// `StartupCommandService::handle`.
     pub fn render_startup(&self, server: usize, hide_values: bool) -> String {
         let s = &self.servers[server];
-        let (ip, port) = self
-            .primary_allocation(server)
-            .map(|a| (a.ip.clone(), a.port.to_string()))
-            .unwrap_or_default();
+        let (ip, port) =
+            self.primary_allocation(server).map(|a| (a.ip.clone(), a.port.to_string())).unwrap_or_default();
         let mut out = s
             .startup
             .replace("{{SERVER_MEMORY}}", &s.limits.memory.to_string())
@@ -805,31 +747,17 @@ impl State {
     pub fn hit(&mut self, key: &str, now: Instant) -> RateDecision {
         let limit = self.faults.rate_limit;
         let window = self.faults.rate_window;
-        let bucket = self.buckets.entry(key.to_string()).or_insert(Bucket {
-            started: now,
-            hits: 0,
-        });
+        let bucket = self.buckets.entry(key.to_string()).or_insert(Bucket { started: now, hits: 0 });
         if now.duration_since(bucket.started) >= window {
-            *bucket = Bucket {
-                started: now,
-                hits: 0,
-            };
+            *bucket = Bucket { started: now, hits: 0 };
         }
         if bucket.hits >= limit {
             let left = window.saturating_sub(now.duration_since(bucket.started));
             let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-            return RateDecision {
-                limit,
-                remaining: 0,
-                retry_after: Some(secs.max(1)),
-            };
+            return RateDecision { limit, remaining: 0, retry_after: Some(secs.max(1)) };
         }
         bucket.hits += 1;
-        RateDecision {
-            limit,
-            remaining: limit - bucket.hits,
-            retry_after: None,
-        }
+        RateDecision { limit, remaining: limit - bucket.hits, retry_after: None }
     }
 
     /// Emits a line on the server's console.

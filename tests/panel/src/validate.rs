@@ -14,10 +14,7 @@ pub struct Validator<'a> {
 
 impl<'a> Validator<'a> {
     pub fn new(input: &'a Map<String, Value>) -> Self {
-        Validator {
-            input,
-            errors: Vec::new(),
-        }
+        Validator { input, errors: Vec::new() }
     }
 
     /// Validates `field` against pipe-delimited `rules`.
@@ -85,10 +82,7 @@ impl<'a> Validator<'a> {
                     code: "ValidationException".into(),
                     status: "422".into(),
                     detail: message,
-                    meta: Some(ErrorMeta {
-                        source_field: field.to_string(),
-                        rule: Some(name.to_string()),
-                    }),
+                    meta: Some(ErrorMeta { source_field: field.to_string(), rule: Some(name.to_string()) }),
                 });
                 if implicit {
                     break;
@@ -152,9 +146,7 @@ fn size_of(value: &Value, numeric: bool) -> f64 {
         Value::Number(n) if numeric => n.as_f64().unwrap_or(0.0),
         Value::Array(a) => a.len() as f64,
         Value::Object(o) => o.len() as f64,
-        other => scalar_string(other)
-            .map(|s| s.chars().count() as f64)
-            .unwrap_or(0.0),
+        other => scalar_string(other).map(|s| s.chars().count() as f64).unwrap_or(0.0),
     }
 }
 
@@ -194,9 +186,7 @@ fn regex_matches(pattern: &str, value: &str) -> bool {
     match pattern {
         // SERVER_JARFILE: /^([\w\d._-]+)(\.jar)$/
         r"/^([\w\d._-]+)(\.jar)$/" => match value.strip_suffix(".jar") {
-            Some(stem) => {
-                !stem.is_empty() && stem.chars().all(|c| word(c) || c == '.' || c == '-')
-            }
+            Some(stem) => !stem.is_empty() && stem.chars().all(|c| word(c) || c == '.' || c == '-'),
             None => false,
         },
         // SetDockerImageRequest: /^[\w#\.\/\- ]*\|?~?[\w\.\/\-:@ ]*$/
@@ -223,24 +213,13 @@ mod tests {
         let map = input.as_object().unwrap().clone();
         let mut v = Validator::new(&map);
         v.rules(field, rules);
-        v.errors
-            .iter()
-            .map(|e| {
-                (
-                    e.detail.clone(),
-                    e.meta.as_ref().unwrap().rule.clone().unwrap(),
-                )
-            })
-            .collect()
+        v.errors.iter().map(|e| (e.detail.clone(), e.meta.as_ref().unwrap().rule.clone().unwrap())).collect()
     }
 
     #[test]
     fn required_stops_further_rules() {
         let errs = run(json!({}), "command", "required|string|min:1");
-        assert_eq!(
-            errs,
-            vec![("The command field is required.".into(), "required".into())]
-        );
+        assert_eq!(errs, vec![("The command field is required.".into(), "required".into())]);
     }
 
     #[test]
@@ -261,9 +240,6 @@ mod tests {
     #[test]
     fn max_counts_characters() {
         let errs = run(json!({"value": "x".repeat(21)}), "value", "nullable|string|max:20");
-        assert_eq!(
-            errs[0].0,
-            "The value may not be greater than 20 characters."
-        );
+        assert_eq!(errs[0].0, "The value may not be greater than 20 characters.");
     }
 }

@@ -45,9 +45,7 @@ pub struct Claims {
 impl Claims {
     /// Wings' `HasPermission`: `*` grants everything but the admin pseudo-permissions.
     fn has(&self, permission: &str) -> bool {
-        self.permissions
-            .iter()
-            .any(|p| p == permission || (p == "*" && !permission.starts_with("admin")))
+        self.permissions.iter().any(|p| p == permission || (p == "*" && !permission.starts_with("admin")))
     }
 }
 
@@ -99,8 +97,7 @@ enum TokenError {
 
 fn parse_token(token: &str) -> Result<Claims, TokenError> {
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(TokenError::Invalid);
     };
     if sign(&format!("{h}.{p}")) != s {
@@ -144,12 +141,7 @@ pub async fn handler(
     };
     let origin = headers.get("origin").and_then(|o| o.to_str().ok());
     if origin != Some(shared.base_url.as_str()) {
-        return (
-            StatusCode::FORBIDDEN,
-            [("sec-websocket-version", "13")],
-            "Forbidden\n",
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, [("sec-websocket-version", "13")], "Forbidden\n").into_response();
     }
     upgrade.on_upgrade(move |socket| run(shared, uuid, socket))
 }
@@ -164,6 +156,8 @@ struct Frame {
 
 #[derive(Deserialize)]
 struct Inbound {
+    // Go leaves a missing field empty instead of failing.
+    #[serde(default)]
     event: String,
     #[serde(default)]
     args: Option<Vec<Option<String>>>,
@@ -199,10 +193,7 @@ impl Conn {
     }
 
     fn raw(&mut self, event: &str, args: Vec<String>) {
-        self.out.push(Frame {
-            event: event.into(),
-            args,
-        });
+        self.out.push(Frame { event: event.into(), args });
     }
 
     /// `Handler::SendJson`: nothing leaves without a valid token.
@@ -228,14 +219,7 @@ fn error_uuid() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let h = sha1_hex(format!("{n}-{:?}", Instant::now()).as_bytes());
-    format!(
-        "{}-{}-4{}-a{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[13..16],
-        &h[17..20],
-        &h[20..32]
-    )
+    format!("{}-{}-4{}-a{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
 }
 
 fn stats_json(st: &State, idx: usize) -> String {
@@ -244,10 +228,7 @@ fn stats_json(st: &State, idx: usize) -> String {
         memory_bytes: u.memory_bytes,
         memory_limit_bytes: u.memory_limit_bytes,
         cpu_absolute: u.cpu_absolute,
-        network: WingsNetwork {
-            rx_bytes: u.rx_bytes,
-            tx_bytes: u.tx_bytes,
-        },
+        network: WingsNetwork { rx_bytes: u.rx_bytes, tx_bytes: u.tx_bytes },
         uptime: u.uptime_ms,
         state: u.state.as_str().into(),
         disk_bytes: u.disk_bytes,
@@ -299,12 +280,7 @@ async fn run(shared: Arc<Shared>, uuid: String, mut socket: WebSocket) {
 
 /// `Handler::HandleInbound`.
 fn inbound_event(st: &mut State, conn: &mut Conn, msg: Inbound) {
-    let arg: String = msg
-        .args
-        .unwrap_or_default()
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect();
+    let arg: String = msg.args.unwrap_or_default().into_iter().map(Option::unwrap_or_default).collect();
     if msg.event != "auth" {
         if let Err(e) = conn.token_valid() {
             conn.raw("jwt error", vec![e.to_string()]);
@@ -374,12 +350,8 @@ fn inbound_event(st: &mut State, conn: &mut Conn, msg: Inbound) {
             if st.servers[idx].power.at(now) == PowerState::Offline {
                 return;
             }
-            let lines: Vec<String> = st.servers[idx]
-                .console
-                .iter()
-                .filter(|(t, _)| *t <= now)
-                .map(|(_, l)| l.clone())
-                .collect();
+            let lines: Vec<String> =
+                st.servers[idx].console.iter().filter(|(t, _)| *t <= now).map(|(_, l)| l.clone()).collect();
             let start = lines.len().saturating_sub(150);
             for line in &lines[start..] {
                 conn.send("console output", vec![line.clone()]);
@@ -439,10 +411,8 @@ fn poll(st: &mut State, conn: &mut Conn) {
     }
     let s = &st.servers[idx];
     let visible = s.power.visible_len(now);
-    let transitions: Vec<PowerState> = s.power.history[conn.seen_status.min(visible)..visible]
-        .iter()
-        .map(|(_, state)| *state)
-        .collect();
+    let transitions: Vec<PowerState> =
+        s.power.history[conn.seen_status.min(visible)..visible].iter().map(|(_, state)| *state).collect();
     conn.seen_status = visible;
     for state in transitions {
         conn.last_state = state;
@@ -459,7 +429,8 @@ fn poll(st: &mut State, conn: &mut Conn) {
     for line in lines {
         conn.send("console output", vec![line]);
     }
-    if s.power.at(now) != PowerState::Offline && now.duration_since(conn.last_stats) >= Duration::from_secs(1) {
+    if s.power.at(now) != PowerState::Offline && now.duration_since(conn.last_stats) >= Duration::from_secs(1)
+    {
         conn.last_stats = now;
         let stats = stats_json(st, idx);
         conn.send("stats", vec![stats]);

@@ -7,10 +7,7 @@ use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
 fn http() -> Client {
-    Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
+    Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client")
 }
 
 fn api(panel: &FakePanel, method: reqwest::Method, key: &str, path: &str) -> RequestBuilder {
@@ -21,16 +18,11 @@ fn api(panel: &FakePanel, method: reqwest::Method, key: &str, path: &str) -> Req
 }
 
 fn get(panel: &FakePanel, key: &str, path: &str) -> Response {
-    api(panel, reqwest::Method::GET, key, path)
-        .send()
-        .expect("request")
+    api(panel, reqwest::Method::GET, key, path).send().expect("request")
 }
 
 fn post(panel: &FakePanel, key: &str, path: &str, body: Value) -> Response {
-    api(panel, reqwest::Method::POST, key, path)
-        .json(&body)
-        .send()
-        .expect("request")
+    api(panel, reqwest::Method::POST, key, path).json(&body).send().expect("request")
 }
 
 fn identifiers(body: &Value) -> Vec<String> {
@@ -57,10 +49,7 @@ fn owner_lists_the_five_seeded_servers_in_order() {
     let res = get(&panel, OWNER_KEY, "/");
     assert_eq!(res.status(), 200);
     let body: Value = res.json().unwrap();
-    assert_eq!(
-        identifiers(&body),
-        ["d3aac109", "1a7ce997", "5b2e8f10", "7c4d2e11", "9e8f7a6b"]
-    );
+    assert_eq!(identifiers(&body), ["d3aac109", "1a7ce997", "5b2e8f10", "7c4d2e11", "9e8f7a6b"]);
     let survival = &body["data"][0]["attributes"];
     assert_eq!(survival["uuid"], "d3aac109-e5e0-4331-b03e-3454f7e136dc");
     assert_eq!(survival["server_owner"], true);
@@ -81,21 +70,13 @@ fn owner_lists_the_five_seeded_servers_in_order() {
 #[test]
 fn subuser_sees_only_survival_with_hidden_variables() {
     let panel = FakePanel::start();
-    let body: Value = get(&panel, SUBUSER_KEY, "/?include=egg,subusers")
-        .json()
-        .unwrap();
+    let body: Value = get(&panel, SUBUSER_KEY, "/?include=egg,subusers").json().unwrap();
     assert_eq!(identifiers(&body), ["d3aac109"]);
     let a = &body["data"][0]["attributes"];
     assert_eq!(a["server_owner"], false);
     assert_eq!(a["invocation"], "java -Xms128M -Xmx1024M -jar [hidden]");
-    assert_eq!(
-        a["relationships"]["variables"],
-        json!({"object": "null_resource", "attributes": null})
-    );
-    assert_eq!(
-        a["relationships"]["subusers"],
-        json!({"object": "null_resource", "attributes": null})
-    );
+    assert_eq!(a["relationships"]["variables"], json!({"object": "null_resource", "attributes": null}));
+    assert_eq!(a["relationships"]["subusers"], json!({"object": "null_resource", "attributes": null}));
     assert_eq!(a["relationships"]["egg"]["attributes"]["name"], "Paper");
 
     let detail: Value = get(&panel, SUBUSER_KEY, "/servers/d3aac109").json().unwrap();
@@ -127,10 +108,7 @@ fn errors_use_the_panel_envelope() {
 
     let res = post(&panel, SUBUSER_KEY, "/servers/d3aac109/power", json!({"signal": "stop"}));
     assert_eq!(res.status(), 403);
-    assert_eq!(
-        res.json::<Value>().unwrap()["errors"][0]["code"],
-        "AccessDeniedHttpException"
-    );
+    assert_eq!(res.json::<Value>().unwrap()["errors"][0]["code"], "AccessDeniedHttpException");
 
     let res = get(&panel, APPLICATION_KEY, "/");
     assert_eq!(res.status(), 403);
@@ -145,15 +123,9 @@ fn errors_use_the_panel_envelope() {
     let res = get(&panel, OWNER_KEY, "/servers/9e8f7a6b/resources");
     assert_eq!(res.status(), 409);
 
-    let res = http()
-        .get(format!("{}/api/client", panel.base_url()))
-        .send()
-        .unwrap();
+    let res = http().get(format!("{}/api/client", panel.base_url())).send().unwrap();
     assert_eq!(res.status(), 302);
-    assert!(res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .ends_with("/auth/login"));
+    assert!(res.headers()["location"].to_str().unwrap().ends_with("/auth/login"));
 }
 
 #[test]
@@ -188,23 +160,13 @@ fn controls_work_in_rust_and_over_http() {
     let base = panel.base_url().to_string();
     let client = http();
 
-    client
-        .post(format!("{base}/__fake/html"))
-        .body(r#"{"path_contains":"/permissions"}"#)
-        .send()
-        .unwrap();
+    client.post(format!("{base}/__fake/html")).body(r#"{"path_contains":"/permissions"}"#).send().unwrap();
     let res = get(&panel, OWNER_KEY, "/permissions");
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"]
-        .to_str()
-        .unwrap()
-        .starts_with("text/html"));
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
     assert!(res.text().unwrap().contains("Login"));
 
-    client
-        .post(format!("{base}/__fake/clear_faults"))
-        .send()
-        .unwrap();
+    client.post(format!("{base}/__fake/clear_faults")).send().unwrap();
     panel.set_slow("/resources", Duration::from_millis(300));
     let started = Instant::now();
     assert_eq!(get(&panel, OWNER_KEY, "/servers/d3aac109/resources").status(), 200);
@@ -214,16 +176,8 @@ fn controls_work_in_rust_and_over_http() {
     assert_eq!(recorded.len(), 2);
     assert_eq!(recorded[1].method, "GET");
     assert_eq!(recorded[1].path, "/api/client/servers/d3aac109/resources");
-    assert_eq!(
-        recorded[1].header("authorization"),
-        Some(format!("Bearer {OWNER_KEY}").as_str())
-    );
-    let over_http: Value = client
-        .get(format!("{base}/__fake/requests"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    assert_eq!(recorded[1].header("authorization"), Some(format!("Bearer {OWNER_KEY}").as_str()));
+    let over_http: Value = client.get(format!("{base}/__fake/requests")).send().unwrap().json().unwrap();
     assert_eq!(over_http.as_array().unwrap().len(), 2);
     assert_eq!(over_http[1]["headers"]["accept"], "application/json");
 
@@ -235,9 +189,7 @@ fn controls_work_in_rust_and_over_http() {
 }
 
 fn current_state(panel: &FakePanel, server: &str) -> String {
-    let body: Value = get(panel, OWNER_KEY, &format!("/servers/{server}/resources"))
-        .json()
-        .unwrap();
+    let body: Value = get(panel, OWNER_KEY, &format!("/servers/{server}/resources")).json().unwrap();
     body["attributes"]["current_state"].as_str().unwrap().to_string()
 }
 
@@ -249,10 +201,7 @@ fn power_moves_through_the_state_machine() {
         post(&panel, OWNER_KEY, "/servers/d3aac109/command", json!({"command": "list"})).status(),
         502
     );
-    assert_eq!(
-        post(&panel, OWNER_KEY, "/servers/d3aac109/power", json!({"signal": "start"})).status(),
-        204
-    );
+    assert_eq!(post(&panel, OWNER_KEY, "/servers/d3aac109/power", json!({"signal": "start"})).status(), 204);
     assert_eq!(current_state(&panel, "d3aac109"), "starting");
     std::thread::sleep(Duration::from_millis(400));
     assert_eq!(current_state(&panel, "d3aac109"), "running");
@@ -268,9 +217,8 @@ fn power_moves_through_the_state_machine() {
     post(&panel, OWNER_KEY, "/servers/7c4d2e11/power", json!({"signal": "kill"}));
     assert_eq!(current_state(&panel, "7c4d2e11"), "offline");
 
-    let activity: Value = get(&panel, OWNER_KEY, "/servers/d3aac109/activity?sort=-timestamp&per_page=3")
-        .json()
-        .unwrap();
+    let activity: Value =
+        get(&panel, OWNER_KEY, "/servers/d3aac109/activity?sort=-timestamp&per_page=3").json().unwrap();
     let events: Vec<&str> = activity["data"]
         .as_array()
         .unwrap()
@@ -291,9 +239,7 @@ mod websocket {
     type Socket = WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
 
     fn credentials(panel: &FakePanel, key: &str, server: &str) -> (String, String) {
-        let body: Value = get(panel, key, &format!("/servers/{server}/websocket"))
-            .json()
-            .unwrap();
+        let body: Value = get(panel, key, &format!("/servers/{server}/websocket")).json().unwrap();
         (
             body["data"]["token"].as_str().unwrap().to_string(),
             body["data"]["socket"].as_str().unwrap().to_string(),
@@ -302,9 +248,7 @@ mod websocket {
 
     fn connect(socket: &str, origin: &str) -> Result<Socket, tungstenite::Error> {
         let mut request = socket.into_client_request().unwrap();
-        request
-            .headers_mut()
-            .insert("Origin", origin.parse().unwrap());
+        request.headers_mut().insert("Origin", origin.parse().unwrap());
         let (ws, _) = tungstenite::connect(request)?;
         if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
             s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
@@ -327,11 +271,7 @@ mod websocket {
                 if v["event"] == event {
                     return v["args"]
                         .as_array()
-                        .map(|a| {
-                            a.iter()
-                                .map(|s| s.as_str().unwrap().to_string())
-                                .collect()
-                        })
+                        .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
                         .unwrap_or_default();
                 }
             }
