@@ -4,7 +4,6 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::blocking::{Client as Http, Response as HttpResponse};
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -13,6 +12,7 @@ use crate::error::{ApiErrorItem, Error, Result, Secret};
 use crate::ops::{self, Operation, Response};
 use crate::request::{self, PreparedBody};
 use crate::shape;
+use crate::transport::{Answer, Failure, Transport};
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -247,30 +247,37 @@ impl ClientBuilder {
         headers.insert(AUTHORIZATION, auth);
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
 
-        let mut http = Http::builder()
-            .default_headers(headers)
-            .user_agent(self.user_agent.clone())
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .pool_idle_timeout(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .danger_accept_invalid_certs(self.accept_invalid_certs);
+        let mut certs = Vec::new();
         for pem in &self.ca_pems {
-            let certs = reqwest::Certificate::from_pem_bundle(pem)
+            let bundle = reqwest::Certificate::from_pem_bundle(pem)
                 .map_err(|_| Error::invalid("the extra CA certificate is not valid PEM"))?;
-            if certs.is_empty() {
+            if bundle.is_empty() {
                 return Err(Error::invalid("the extra CA certificate PEM holds no certificate"));
             }
-            for cert in certs {
-                http = http.add_root_certificate(cert);
-            }
+            certs.extend(bundle);
         }
-        let http =
-            http.build().map_err(|e| Error::invalid(format!("could not set up the HTTP client: {e}")))?;
+        let (user_agent, connect_timeout, timeout, insecure) =
+            (self.user_agent.clone(), self.connect_timeout, self.timeout, self.accept_invalid_certs);
+        let factory: crate::transport::Factory = Arc::new(move || {
+            let mut http = reqwest::Client::builder()
+                .default_headers(headers.clone())
+                .user_agent(user_agent.clone())
+                .connect_timeout(connect_timeout)
+                .timeout(timeout)
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .tcp_nodelay(true)
+                .danger_accept_invalid_certs(insecure);
+            for cert in &certs {
+                http = http.add_root_certificate(cert.clone());
+            }
+            http.build()
+        });
+        let transport = Transport::new(factory)
+            .map_err(|e| Error::invalid(format!("could not set up the HTTP client: {e}")))?;
         Ok(Client {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 base,
                 key: self.api_key,
                 timeout: self.timeout,
@@ -308,7 +315,7 @@ fn api_base(panel_url: &str) -> Result<String> {
 }
 
 struct Inner {
-    http: Http,
+    transport: Transport,
     base: String,
     key: Secret,
     timeout: Duration,
@@ -407,22 +414,17 @@ impl Client {
 
     fn execute(&self, op: &Operation, params: Map<String, Value>) -> Result<Value> {
         let prepared = request::prepare(&self.inner.base, op, params)?;
+        let body = prepared.body.map(|b| match b {
+            PreparedBody::Json(bytes) => ("application/json", bytes::Bytes::from(bytes)),
+            PreparedBody::Raw(text) => ("text/plain", bytes::Bytes::from(text)),
+        });
         let policy = &self.inner.retry;
         let mut waited = Duration::ZERO;
         let mut attempt = 0u32;
         loop {
-            let mut req = self.inner.http.request(to_reqwest(op.method), &prepared.url);
-            match &prepared.body {
-                Some(PreparedBody::Json(bytes)) => {
-                    req = req.header(CONTENT_TYPE, "application/json").body(bytes.clone());
-                }
-                Some(PreparedBody::Raw(text)) => {
-                    req = req.header(CONTENT_TYPE, "text/plain").body(text.clone());
-                }
-                None => {}
-            }
-            let failure = match req.send() {
-                Ok(resp) => match self.read(op, resp) {
+            let failure = match self.inner.transport.send(to_reqwest(op.method), &prepared.url, body.clone())
+            {
+                Ok(answer) => match self.read(op, answer) {
                     Err(Error::RateLimited { retry_after, errors }) if op.method.is_idempotent() => {
                         let wait = retry_after.unwrap_or_else(|| backoff(policy, attempt));
                         if attempt < policy.max_retries && waited + wait <= policy.max_total_wait {
@@ -433,7 +435,8 @@ impl Client {
                     }
                     other => return other,
                 },
-                Err(e) => {
+                Err(Failure::Setup(message)) => return Err(Error::Transport { message, connect: false }),
+                Err(Failure::Http(e)) => {
                     let err = self.transport_error(&e);
                     let never_sent = matches!(err, Error::Transport { connect: true, .. });
                     let wait = backoff(policy, attempt);
@@ -456,9 +459,9 @@ impl Client {
     }
 
     /// Reads one answer: rate-limit headers, status, body.
-    fn read(&self, op: &Operation, resp: HttpResponse) -> Result<Value> {
-        let status = resp.status().as_u16();
-        let headers = resp.headers();
+    fn read(&self, op: &Operation, answer: Answer) -> Result<Value> {
+        let Answer { status, headers, body } = answer;
+        let headers = &headers;
         self.note_rate_limit(headers);
         let content_type =
             headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
@@ -468,7 +471,6 @@ impl Client {
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = resp.bytes().map_err(|e| self.transport_error(&e))?;
         let is_json = content_type.contains("json");
 
         if (300..400).contains(&status) {

@@ -26,6 +26,7 @@ pub mod ops;
 mod request;
 mod resources;
 pub mod shape;
+mod transport;
 
 pub use client::{
     Client, ClientBuilder, ClientOptions, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
