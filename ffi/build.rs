@@ -1,6 +1,7 @@
 //! Limits the shared library's dynamic symbol table to the `ptero_*` functions (see
 //! `pterodactyl.map`), so the Rust runtime and the TLS stack inside it can never clash with a
-//! host program's own symbols.
+//! host program's own symbols, and names it `libpterodactyl.so` (its SONAME), so a program
+//! linked against it looks it up by name wherever it was linked from.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -13,5 +14,6 @@ fn main() {
     {
         let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
         println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={dir}/pterodactyl.map");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpterodactyl.so");
     }
 }

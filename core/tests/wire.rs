@@ -224,3 +224,14 @@ fn one_client_is_shared_across_threads() {
     });
     assert_eq!(count(&panel, "GET", "/api/client"), 40);
 }
+
+#[test]
+fn calling_from_inside_an_async_runtime_is_an_error_not_a_panic() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let err = rt.block_on(async { client.permissions() }).unwrap_err();
+    assert!(matches!(err, Error::Transport { connect: false, .. }), "{err:?}");
+    assert!(err.to_string().contains("async runtime"));
+    assert!(panel.requests().is_empty());
+}

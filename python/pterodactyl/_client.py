@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from . import _native
 from .types import (
@@ -28,6 +28,9 @@ from .types import (
     UpdatedVariable,
     WebsocketCredentials,
 )
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 __all__ = ["Activity", "Allocations", "Client", "ServerHandle", "Servers", "Settings", "StartupApi"]
 
@@ -163,7 +166,7 @@ class Client:
         """Releases the connection pool. Later calls raise :class:`InvalidInputError`."""
         self._native.close()
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -1,14 +1,12 @@
-"""Private native module of ``pterodactyl``; use the public package instead."""
-
 from typing import Any, final
 
 from .types import Operation, RateLimit
 
+__all__ = ["Client", "PageIterator", "__version__", "operations"]
+
 __version__: str
 
-def operations() -> list[Operation]:
-    """Every operation of the Client API: id, method, path, success status, permission and
-    whether it is paginated."""
+def operations() -> list[Operation]: ...
 
 @final
 class Client:
@@ -36,8 +34,5 @@ class Client:
 
 @final
 class PageIterator:
-    """Every item of a paginated list; the next page is fetched (without holding the GIL) only
-    when the current one is used up."""
-
     def __iter__(self) -> PageIterator: ...
     def __next__(self) -> Any: ...

@@ -14,7 +14,8 @@ No message or attribute ever contains the API key.
 """
 
 import builtins
-from typing import List, Optional, Sequence
+from collections.abc import Sequence
+from typing import Optional
 
 from .types import ApiErrorItem
 
@@ -50,7 +51,7 @@ class ApiError(PterodactylError):
     status: int
     code: str
     detail: str
-    errors: List[ApiErrorItem]
+    errors: list[ApiErrorItem]
 
     def __init__(self, message: str = "", *, status: int = 0, errors: Sequence[ApiErrorItem] = ()) -> None:
         super().__init__(message)

@@ -9,9 +9,9 @@ results are ordinary ``dict`` and ``list`` objects, and fields a newer panel (or
 are kept as they come, even though they are not listed here.
 """
 
-# Written without `X | None` and without `from __future__ import annotations` on purpose:
-# TypedDict evaluates its annotations at run time, and the package supports Python 3.9.
-from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
+# Written with `Optional` and without `from __future__ import annotations` on purpose: TypedDict
+# evaluates its annotations at run time, and the package supports Python 3.9.
+from typing import Any, Literal, Optional, TypedDict, Union
 
 __all__ = [
     "ActivityLog",
@@ -48,10 +48,12 @@ __all__ = [
     "WebsocketCredentials",
 ]
 
-PowerSignal = Literal["start", "stop", "restart", "kill"]
+# Spelled as a Union of one-value Literals (type checkers read it exactly like
+# `Literal["start", "stop", ...]`) because that is what `mypy.stubtest` expects at run time.
+PowerSignal = Union[Literal["start"], Literal["stop"], Literal["restart"], Literal["kill"]]  # noqa: PYI030
 """A signal for ``ServerHandle.power``."""
 
-ServerListType = Literal["owner", "admin", "admin-all"]
+ServerListType = Union[Literal["owner"], Literal["admin"], Literal["admin-all"]]  # noqa: PYI030
 """The ``type=`` of ``servers.list``: only owned servers, or (admins) others' or all servers."""
 
 
@@ -135,7 +137,7 @@ Subuser = TypedDict(
         "image": str,
         "2fa_enabled": bool,
         "created_at": str,
-        "permissions": List[str],
+        "permissions": list[str],
     },
 )
 """A subuser of a server: a user plus their permission keys on it."""
@@ -144,10 +146,10 @@ Subuser = TypedDict(
 class ServerRelationships(TypedDict, total=False):
     """Included relationships; ``None`` where the key may not see one."""
 
-    allocations: List[Allocation]
-    variables: Optional[List[EggVariable]]
+    allocations: list[Allocation]
+    variables: Optional[list[EggVariable]]
     egg: Optional[Egg]
-    subusers: Optional[List[Subuser]]
+    subusers: Optional[list[Subuser]]
 
 
 class _ServerFields(TypedDict):
@@ -163,7 +165,7 @@ class _ServerFields(TypedDict):
     limits: Limits
     invocation: str
     docker_image: str
-    egg_features: Optional[List[str]]
+    egg_features: Optional[list[str]]
     feature_limits: FeatureLimits
     status: Optional[str]
     is_suspended: bool
@@ -185,7 +187,7 @@ class ServerMeta(TypedDict):
     """What the key's user may do on a server (``["*"]`` for owners and admins)."""
 
     is_server_owner: bool
-    user_permissions: List[str]
+    user_permissions: list[str]
 
 
 class ServerDetails(Server):
@@ -202,7 +204,7 @@ class Pagination(TypedDict):
     per_page: int
     current_page: int
     total_pages: int
-    links: Dict[str, Any]
+    links: dict[str, Any]
 
 
 class PageMeta(TypedDict):
@@ -214,7 +216,7 @@ class PageMeta(TypedDict):
 class ServerPage(TypedDict):
     """One page of ``servers.list``."""
 
-    data: List[Server]
+    data: list[Server]
     meta: PageMeta
 
 
@@ -242,13 +244,13 @@ class PermissionGroup(TypedDict):
     """One group of permission keys: key (without the group prefix) → description."""
 
     description: str
-    keys: Dict[str, str]
+    keys: dict[str, str]
 
 
 class SystemPermissions(TypedDict):
     """``permissions.get``: grouped on Pterodactyl, a flat list of keys on Pelican."""
 
-    permissions: Union[Dict[str, PermissionGroup], List[str]]
+    permissions: Union[dict[str, PermissionGroup], list[str]]
 
 
 class WebsocketCredentials(TypedDict):
@@ -271,7 +273,7 @@ class _ActivityLogFields(TypedDict):
     is_api: bool
     ip: Optional[str]
     description: Optional[str]
-    properties: Dict[str, Any]
+    properties: dict[str, Any]
     has_additional_metadata: bool
     timestamp: str
 
@@ -285,7 +287,7 @@ class ActivityLog(_ActivityLogFields, total=False):
 class ActivityPage(TypedDict):
     """One page of ``server.activity.list``."""
 
-    data: List[ActivityLog]
+    data: list[ActivityLog]
     meta: PageMeta
 
 
@@ -293,14 +295,14 @@ class StartupMeta(TypedDict):
     """The startup command (rendered and raw) and the Docker images (label → image)."""
 
     startup_command: str
-    docker_images: Dict[str, str]
+    docker_images: dict[str, str]
     raw_startup_command: str
 
 
 class Startup(TypedDict):
     """``server.startup.get``."""
 
-    data: List[EggVariable]
+    data: list[EggVariable]
     meta: StartupMeta
 
 

@@ -14,6 +14,10 @@
 #define SUBUSER_KEY "ptlc_helperkey01S3cretHelperKeyForTheFakePanel01"
 #define APPLICATION_KEY "ptla_appkey00001S3cretApplicationKeyForFakePanel"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Records one check; prints the failure with its place. Returns `ok`. */
 bool check_at(const char *file, int line, bool ok, const char *what);
 #define CHECK(cond, what) check_at(__FILE__, __LINE__, (cond), (what))
@@ -59,5 +63,9 @@ void panel_reset(void);
 /* A client of the fake panel with `key`, or NULL (counted as a failed check). `options_json`
  * may be NULL. */
 PteroClient *test_client(const char *key, const char *options_json);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
