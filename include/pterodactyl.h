@@ -32,9 +32,11 @@
  *
  * Threads
  *   A PteroClient may be used from any number of threads at once: every call takes a
- *   `const PteroClient *`, and the calls share one connection pool. Every call blocks the
- *   calling thread until the panel answers, the timeout expires or the retries are spent.
- *   ptero_client_free() must not run while another call on the same client does.
+ *   `const PteroClient *`. Make one client and share it rather than one per thread; each
+ *   calling thread keeps its own keep-alive connection to the panel while the client lives.
+ *   Every call blocks the calling thread until the panel answers, the timeout expires or the
+ *   retries are spent. ptero_client_free() must not run while another call on the same client
+ *   does.
  *
  * Safety
  *   NULL, invalid UTF-8, malformed JSON, unknown operation ids and wrongly typed parameters are
@@ -109,8 +111,9 @@ typedef enum PteroStatus {
  * `ptero_client_free`.
  *
  * Thread safety: one handle may be used from many threads at once (every call takes a
- * `const PteroClient *` and never changes it); calls from different threads share one
- * connection pool. Only `ptero_client_free` must not race with other calls on the handle.
+ * `const PteroClient *`); each calling thread keeps its own keep-alive connection to the panel
+ * for as long as the handle lives. Only `ptero_client_free` must not race with other calls on
+ * the handle.
  */
 typedef struct PteroClient PteroClient;
 

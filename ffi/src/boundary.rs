@@ -49,9 +49,13 @@ impl Failure {
                 let errors = serde_json::to_value(err.api_errors()).unwrap_or_default();
                 (err.kind(), err.status().map(Value::from), err.to_string(), retry_after, errors)
             }
-            Failure::Panic(msg) => {
-                ("panic", None, format!("internal error in libpterodactyl (please report it): {msg}"), None, Value::Null)
-            }
+            Failure::Panic(msg) => (
+                "panic",
+                None,
+                format!("internal error in libpterodactyl (please report it): {msg}"),
+                None,
+                Value::Null,
+            ),
         };
         let mut obj = Map::with_capacity(6);
         obj.insert("status".into(), Value::from(self.status().name()));
@@ -97,7 +101,10 @@ pub(crate) unsafe fn out_slot<'a, T>(out: *mut *mut T) -> Option<&'a mut *mut T>
 /// The body of every function that answers with a JSON string: runs `body` inside the panic
 /// boundary and writes either its JSON or the error object into the (already cleared) slot. A
 /// missing slot (NULL `out_json`) leaves nothing to write: `PTERO_STATUS_INVALID_ARGUMENT`.
-pub(crate) fn answer(slot: Option<&mut *mut c_char>, body: impl FnOnce() -> Result<String, Error>) -> PteroStatus {
+pub(crate) fn answer(
+    slot: Option<&mut *mut c_char>,
+    body: impl FnOnce() -> Result<String, Error>,
+) -> PteroStatus {
     let Some(slot) = slot else {
         return PteroStatus::InvalidArgument;
     };
@@ -176,7 +183,10 @@ impl<'a> FromC<'a> for Option<&'a str> {
         // SAFETY: not NULL, and the caller promises a NUL-terminated string.
         let bytes = unsafe { CStr::from_ptr(raw) };
         bytes.to_str().map(Some).map_err(|e| {
-            Error::InvalidInput(format!("`{name}` is not valid UTF-8 (bad byte at offset {})", e.valid_up_to()))
+            Error::InvalidInput(format!(
+                "`{name}` is not valid UTF-8 (bad byte at offset {})",
+                e.valid_up_to()
+            ))
         })
     }
 }

@@ -98,8 +98,9 @@ impl PteroStatus {
 /// `ptero_client_free`.
 ///
 /// Thread safety: one handle may be used from many threads at once (every call takes a
-/// `const PteroClient *` and never changes it); calls from different threads share one
-/// connection pool. Only `ptero_client_free` must not race with other calls on the handle.
+/// `const PteroClient *`); each calling thread keeps its own keep-alive connection to the panel
+/// for as long as the handle lives. Only `ptero_client_free` must not race with other calls on
+/// the handle.
 pub struct PteroClient {
     client: Client,
 }
@@ -107,7 +108,8 @@ pub struct PteroClient {
 /// The library's version, e.g. `"0.1.0"`. A static string: do not free it.
 #[no_mangle]
 pub extern "C" fn ptero_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    let version = catch(|| Ok(concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()));
+    version.unwrap_or(c"".as_ptr())
 }
 
 /// The name of a status constant, e.g. `"PTERO_STATUS_API_ERROR"`, or `"PTERO_STATUS_UNKNOWN"`
@@ -116,10 +118,10 @@ pub extern "C" fn ptero_version() -> *const c_char {
 /// Takes an `int` so that any number a caller holds can be passed safely.
 #[no_mangle]
 pub extern "C" fn ptero_status_name(status: c_int) -> *const c_char {
-    let found = PteroStatus::ALL.iter().find(|s| **s as c_int == status);
+    let found = catch(|| Ok(PteroStatus::ALL.iter().find(|s| **s as c_int == status)));
     match found {
-        Some(s) => s.c_name().as_ptr(),
-        None => c"PTERO_STATUS_UNKNOWN".as_ptr(),
+        Ok(Some(s)) => s.c_name().as_ptr(),
+        _ => c"PTERO_STATUS_UNKNOWN".as_ptr(),
     }
 }
 
@@ -173,11 +175,12 @@ pub unsafe extern "C" fn ptero_client_new(
         let api_key: &str = arg!(api_key);
         let options: Value = arg!(options_json);
         let options = ClientOptions::from_json(options)?;
-        Client::builder(panel_url, api_key).options(&options).build()
+        let client = Client::builder(panel_url, api_key).options(&options).build()?;
+        Ok(Box::into_raw(Box::new(PteroClient { client })))
     });
     match built {
-        Ok(client) => {
-            *client_slot = Box::into_raw(Box::new(PteroClient { client }));
+        Ok(handle) => {
+            *client_slot = handle;
             PteroStatus::Ok
         }
         Err(failure) => {

@@ -69,8 +69,7 @@ fn read<T: for<'de> Deserialize<'de> + Default>(params: Value, op: &str) -> Resu
     if params.is_null() {
         return Ok(T::default());
     }
-    serde_json::from_value(params)
-        .map_err(|e| Error::InvalidInput(format!("`params_json` of {op}: {e}")))
+    serde_json::from_value(params).map_err(|e| Error::InvalidInput(format!("`params_json` of {op}: {e}")))
 }
 
 /// `servers.list` parameters.
@@ -116,8 +115,13 @@ mod tests {
     #[test]
     fn servers_params_map_onto_the_builder() {
         let p = list_servers(json!({"filter": {"name": "Sur"}, "include": "egg, subusers", "type": "admin-all", "page": 2, "per_page": 5})).unwrap();
-        let expected =
-            ListServers::new().filter("name", "Sur").include("egg").include("subusers").kind(ServerListType::AdminAll).page(2).per_page(5);
+        let expected = ListServers::new()
+            .filter("name", "Sur")
+            .include("egg")
+            .include("subusers")
+            .kind(ServerListType::AdminAll)
+            .page(2)
+            .per_page(5);
         assert_eq!(p, expected);
         assert_eq!(list_servers(Value::Null).unwrap(), ListServers::new());
     }

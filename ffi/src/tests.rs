@@ -21,7 +21,13 @@ fn take(s: *mut c_char) -> Value {
 fn client() -> *mut PteroClient {
     let mut c = ptr::null_mut();
     let status = unsafe {
-        ptero_client_new(c"http://127.0.0.1:9".as_ptr(), c"ptlc_x".as_ptr(), ptr::null(), &mut c, ptr::null_mut())
+        ptero_client_new(
+            c"http://127.0.0.1:9".as_ptr(),
+            c"ptlc_x".as_ptr(),
+            ptr::null(),
+            &mut c,
+            ptr::null_mut(),
+        )
     };
     assert_eq!(status, PteroStatus::Ok);
     c
@@ -44,7 +50,9 @@ fn a_null_out_pointer_is_an_invalid_argument_with_nothing_written() {
     let c = client();
     let status = unsafe { ptero_call(c, c"servers.list".as_ptr(), ptr::null(), ptr::null_mut()) };
     assert_eq!(status, PteroStatus::InvalidArgument);
-    let status = unsafe { ptero_client_new(c"http://x".as_ptr(), c"k".as_ptr(), ptr::null(), ptr::null_mut(), ptr::null_mut()) };
+    let status = unsafe {
+        ptero_client_new(c"http://x".as_ptr(), c"k".as_ptr(), ptr::null(), ptr::null_mut(), ptr::null_mut())
+    };
     assert_eq!(status, PteroStatus::InvalidArgument);
     unsafe { ptero_client_free(c) };
 }
@@ -74,14 +82,21 @@ fn null_and_non_utf8_arguments_are_named_in_the_message() {
 fn the_client_constructor_reports_why_it_failed() {
     let mut c = ptr::null_mut();
     let mut err = ptr::null_mut();
-    let status =
-        unsafe { ptero_client_new(c"ftp://x".as_ptr(), c"ptlc_x".as_ptr(), c"{}".as_ptr(), &mut c, &mut err) };
+    let status = unsafe {
+        ptero_client_new(c"ftp://x".as_ptr(), c"ptlc_x".as_ptr(), c"{}".as_ptr(), &mut c, &mut err)
+    };
     assert_eq!(status, PteroStatus::InvalidArgument);
     assert!(c.is_null());
     assert!(take(err)["message"].as_str().unwrap().contains("http://"));
 
     let status = unsafe {
-        ptero_client_new(c"http://x".as_ptr(), c"ptlc_x".as_ptr(), c"{\"timeout\":1}".as_ptr(), &mut c, &mut err)
+        ptero_client_new(
+            c"http://x".as_ptr(),
+            c"ptlc_x".as_ptr(),
+            c"{\"timeout\":1}".as_ptr(),
+            &mut c,
+            &mut err,
+        )
     };
     assert_eq!(status, PteroStatus::InvalidArgument);
     assert!(take(err)["message"].as_str().unwrap().contains("unknown field `timeout`"));
@@ -109,7 +124,8 @@ fn every_core_error_maps_to_its_own_status_and_one_object_shape() {
         })
     );
 
-    let limited = Failure::Error(Error::RateLimited { retry_after: Some(Duration::from_secs(7)), errors: vec![] });
+    let limited =
+        Failure::Error(Error::RateLimited { retry_after: Some(Duration::from_secs(7)), errors: vec![] });
     assert_eq!(limited.status(), PteroStatus::RateLimited);
     let v: Value = serde_json::from_str(&limited.to_json()).unwrap();
     assert_eq!((v["retry_after"].as_u64(), v["http_status"].as_u64()), (Some(7), Some(429)));
@@ -119,7 +135,12 @@ fn every_core_error_maps_to_its_own_status_and_one_object_shape() {
         (Error::Transport { message: "refused".into(), connect: true }, PteroStatus::Transport),
         (Error::Decode { path: "data".into(), message: "x".into() }, PteroStatus::Decode),
         (
-            Error::NotJson { status: 200, content_type: "text/html".into(), snippet: "<html>".into(), location: None },
+            Error::NotJson {
+                status: 200,
+                content_type: "text/html".into(),
+                snippet: "<html>".into(),
+                location: None,
+            },
             PteroStatus::NotJson,
         ),
         (Error::InvalidInput("x".into()), PteroStatus::InvalidArgument),
