@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::client::{decode, Client};
@@ -31,7 +31,7 @@ fn to_params<P: Serialize>(p: &P) -> Result<Map<String, Value>> {
 }
 
 /// Which servers `servers.list` returns (`type=`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ServerListType {
@@ -49,24 +49,45 @@ pub enum ServerListType {
 /// use pterodactyl_client::ListServers;
 /// let params = ListServers::new().filter("name", "Survival").include("egg").per_page(25);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+///
+/// It also reads from the flat JSON parameters of `servers.list` (unknown keys are refused), so
+/// the C and Python fronts take the same object as the generic call.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListServers {
     /// `filter[...]`: `uuid`, `name`, `description`, `external_id` or `*`.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub filter: BTreeMap<String, String>,
     /// `include=`: `egg`, `subusers`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "includes")]
     pub include: Vec<String>,
     /// `type=`.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ServerListType>,
     /// Page number (from 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     /// Page size (the panel allows 1 to 100; default 50).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u32>,
+}
+
+/// `include` as the query string takes it: `["egg", "subusers"]` or `"egg,subusers"`.
+fn includes<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged, expecting = "an array of strings or a comma-separated string")]
+    enum Includes {
+        List(Vec<String>),
+        Joined(String),
+    }
+    Ok(match Option::<Includes>::deserialize(d)? {
+        None => Vec::new(),
+        Some(Includes::List(list)) => list,
+        Some(Includes::Joined(text)) => {
+            text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+        }
+    })
 }
 
 impl ListServers {
@@ -101,24 +122,26 @@ impl ListServers {
     }
 }
 
-/// Parameters of `server.activity.list`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// Parameters of `server.activity.list` (also read from its flat JSON parameters, unknown keys
+/// refused).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ListActivity {
     /// `filter[event]` (partial match), the one filter the panel accepts.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub filter: BTreeMap<String, String>,
     /// `sort=timestamp` (oldest first) or `-timestamp` (newest first).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// `include=actor`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "includes")]
     pub include: Vec<String>,
     /// Page number.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     /// Page size (1 to 100; default 25).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u32>,
 }
 

@@ -4,61 +4,9 @@
 //! so a C caller passes the same object to `ptero_servers_list` and to
 //! `ptero_call("servers.list", ...)`. Unknown keys and wrong types are refused by name.
 
-use std::collections::BTreeMap;
-
-use pterodactyl_client::{Error, ListActivity, ListServers, ServerListType};
+use pterodactyl_client::{Error, ListActivity, ListServers};
 use serde::Deserialize;
 use serde_json::Value;
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ServersParams {
-    #[serde(default)]
-    filter: BTreeMap<String, String>,
-    #[serde(default)]
-    include: Includes,
-    #[serde(rename = "type", default)]
-    kind: Option<String>,
-    #[serde(default)]
-    page: Option<u32>,
-    #[serde(default)]
-    per_page: Option<u32>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ActivityParams {
-    #[serde(default)]
-    filter: BTreeMap<String, String>,
-    #[serde(default)]
-    sort: Option<String>,
-    #[serde(default)]
-    include: Includes,
-    #[serde(default)]
-    page: Option<u32>,
-    #[serde(default)]
-    per_page: Option<u32>,
-}
-
-/// `include` as the query string takes it: `["egg", "subusers"]` or `"egg,subusers"`.
-#[derive(Deserialize, Default)]
-#[serde(untagged, expecting = "an array of strings or a comma-separated string")]
-enum Includes {
-    #[default]
-    None,
-    List(Vec<String>),
-    Joined(String),
-}
-
-impl Includes {
-    fn into_vec(self) -> Vec<String> {
-        match self {
-            Includes::None => Vec::new(),
-            Includes::List(list) => list,
-            Includes::Joined(text) => split_list(&text),
-        }
-    }
-}
 
 /// `"egg, subusers"` → `["egg", "subusers"]`.
 pub(crate) fn split_list(text: &str) -> Vec<String> {
@@ -74,42 +22,18 @@ fn read<T: for<'de> Deserialize<'de> + Default>(params: Value, op: &str) -> Resu
 
 /// `servers.list` parameters.
 pub(crate) fn list_servers(params: Value) -> Result<ListServers, Error> {
-    let p: ServersParams = read(params, "servers.list")?;
-    let kind = match p.kind.as_deref() {
-        None => None,
-        Some("owner") => Some(ServerListType::Owner),
-        Some("admin") => Some(ServerListType::Admin),
-        Some("admin-all") => Some(ServerListType::AdminAll),
-        Some(other) => {
-            return Err(Error::InvalidInput(format!(
-                "`params_json` of servers.list: unknown type {other:?}; expected owner, admin or admin-all"
-            )))
-        }
-    };
-    let mut list = ListServers::new();
-    list.filter = p.filter;
-    list.include = p.include.into_vec();
-    list.kind = kind;
-    list.page = p.page;
-    list.per_page = p.per_page;
-    Ok(list)
+    read(params, "servers.list")
 }
 
 /// `server.activity.list` parameters (without `server`, which is its own argument).
 pub(crate) fn list_activity(params: Value) -> Result<ListActivity, Error> {
-    let p: ActivityParams = read(params, "server.activity.list")?;
-    let mut list = ListActivity::new();
-    list.filter = p.filter;
-    list.sort = p.sort;
-    list.include = p.include.into_vec();
-    list.page = p.page;
-    list.per_page = p.per_page;
-    Ok(list)
+    read(params, "server.activity.list")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pterodactyl_client::ServerListType;
     use serde_json::json;
 
     #[test]
@@ -133,7 +57,7 @@ mod tests {
         let err = list_servers(json!({"page": "two"})).unwrap_err().to_string();
         assert!(err.contains("invalid type"), "{err}");
         let err = list_servers(json!({"type": "everyone"})).unwrap_err().to_string();
-        assert!(err.contains("\"everyone\""), "{err}");
+        assert!(err.contains("`everyone`"), "{err}");
         let err = list_activity(json!({"include": 3})).unwrap_err().to_string();
         assert!(err.contains("comma-separated"), "{err}");
     }

@@ -56,6 +56,18 @@ def _mapping(m: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if m is None else dict(m)
 
 
+def _list_params(
+    filter: Mapping[str, str] | None,
+    include: Include | None,
+    page: int | None,
+    per_page: int | None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The parameters of a paginated list, by the panel's names."""
+    given = dict(extra, filter=_mapping(filter), include=_include(include), page=page, per_page=per_page)
+    return _drop_none(**given)
+
+
 def _read_pem(ca_cert: CaCert | None) -> str | None:
     """PEM text from PEM text, PEM bytes, or the path of a PEM file."""
     if ca_cert is None:
@@ -203,9 +215,7 @@ class Servers:
         :param page: page number, from 1.
         :param per_page: page size, 1 to 100 (the panel's default is 50).
         """
-        params = _drop_none(
-            filter=_mapping(filter), include=_include(include), type=type, page=page, per_page=per_page
-        )
+        params = _list_params(filter, include, page, per_page, type=type)
         result: ServerPage = self._native.call("servers.list", params)
         return result
 
@@ -220,9 +230,7 @@ class Servers:
     ) -> Iterator[Server]:
         """Every server on every page, lazily; the filters, includes and page size are sent with
         every page (``page`` sets the first one). Each page is fetched without holding the GIL."""
-        params = _drop_none(
-            filter=_mapping(filter), include=_include(include), type=type, page=page, per_page=per_page
-        )
+        params = _list_params(filter, include, page, per_page, type=type)
         return self._native.iter("servers.list", params)
 
     def __repr__(self) -> str:
@@ -305,13 +313,22 @@ class ServerHandle:
         return f"<pterodactyl.ServerHandle {self.identifier!r}>"
 
 
-class Activity:
-    """``server.activity.list``: the server's activity log."""
+class _ServerPart:
+    """One part of a server's API (``srv.allocations``, ...): holds the server handle."""
 
     __slots__ = ("_server",)
 
     def __init__(self, server: ServerHandle) -> None:
         self._server = server
+
+    def __repr__(self) -> str:
+        return f"<pterodactyl.{type(self).__name__} of {self._server.identifier!r}>"
+
+
+class Activity(_ServerPart):
+    """``server.activity.list``: the server's activity log."""
+
+    __slots__ = ()
 
     def list(
         self,
@@ -331,9 +348,7 @@ class Activity:
         :param page: page number, from 1.
         :param per_page: page size, 1 to 100 (default 25).
         """
-        params = _drop_none(
-            filter=_mapping(filter), sort=sort, include=_include(include), page=page, per_page=per_page
-        )
+        params = _list_params(filter, include, page, per_page, sort=sort)
         result: ActivityPage = self._server._call("server.activity.list", **params)
         return result
 
@@ -347,20 +362,15 @@ class Activity:
         per_page: int | None = None,
     ) -> Iterator[ActivityLog]:
         """Every entry on every page, lazily, with the same parameters on every page."""
-        params = _drop_none(
-            filter=_mapping(filter), sort=sort, include=_include(include), page=page, per_page=per_page
-        )
+        params = _list_params(filter, include, page, per_page, sort=sort)
         params["server"] = self._server.identifier
         return self._server._native.iter("server.activity.list", params)
 
 
-class StartupApi:
+class StartupApi(_ServerPart):
     """``server.startup.*``: startup variables."""
 
-    __slots__ = ("_server",)
-
-    def __init__(self, server: ServerHandle) -> None:
-        self._server = server
+    __slots__ = ()
 
     def get(self) -> Startup:
         """The variables, the startup command and the Docker images (``server.startup.get``)."""
@@ -374,13 +384,10 @@ class StartupApi:
         return result
 
 
-class Settings:
+class Settings(_ServerPart):
     """``server.settings.*``: name, reinstall, Docker image."""
 
-    __slots__ = ("_server",)
-
-    def __init__(self, server: ServerHandle) -> None:
-        self._server = server
+    __slots__ = ()
 
     def rename(self, name: str, description: str | None = None) -> None:
         """Renames the server; with ``description=None`` the description is left as it is."""
@@ -395,13 +402,10 @@ class Settings:
         self._server._call("server.settings.docker_image", docker_image=image)
 
 
-class Allocations:
+class Allocations(_ServerPart):
     """``server.allocations.*``: network allocations."""
 
-    __slots__ = ("_server",)
-
-    def __init__(self, server: ServerHandle) -> None:
-        self._server = server
+    __slots__ = ()
 
     def list(self) -> AllocationList:
         """Every allocation of the server."""

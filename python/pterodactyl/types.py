@@ -128,19 +128,11 @@ User = TypedDict(
 )
 """A panel user, e.g. the actor of an activity entry."""
 
-Subuser = TypedDict(
-    "Subuser",
-    {
-        "uuid": str,
-        "username": str,
-        "email": str,
-        "image": str,
-        "2fa_enabled": bool,
-        "created_at": str,
-        "permissions": list[str],
-    },
-)
-"""A subuser of a server: a user plus their permission keys on it."""
+
+class Subuser(User):
+    """A subuser of a server: a user plus their permission keys on it."""
+
+    permissions: list[str]
 
 
 class ServerRelationships(TypedDict, total=False):

@@ -177,4 +177,3 @@ impl PageIterator {
         format!("<pterodactyl._native.PageIterator op_id={:?}>", self.op_id)
     }
 }
-

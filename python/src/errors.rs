@@ -4,11 +4,11 @@
 //! inheritance (`TimeoutError(PterodactylError, builtins.TimeoutError)`) and plain attributes,
 //! which are simplest there. This module only decides which class and which attributes.
 
+use pterodactyl_client::{ApiErrorItem, Error};
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyModule};
-use pterodactyl_client::{ApiErrorItem, Error};
 
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 

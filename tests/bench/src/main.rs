@@ -1,9 +1,9 @@
 //! The Rust clients of `make bench`.
 //!
 //! ```text
-//! ptero-bench once CLIENT OP BASE SECONDS [THREADS]   one measurement, prints "CALLS SECONDS"
+//! ptero-bench once CLIENT OP BASE SECONDS [THREADS]   one measurement, prints "CALLS SECONDS CPU"
 //! ptero-bench worker                                   reads "run CLIENT OP BASE SECONDS THREADS"
-//!                                                      lines on stdin, answers "ok CALLS SECONDS"
+//!                                                      lines on stdin, answers "ok CALLS SECONDS CPU"
 //!                                                      or "err MESSAGE" on stdout, one a line
 //! ```
 //!
@@ -11,7 +11,10 @@
 //! `srv.power(Start)`), `core-call` (`client.call("server.resources", {"server": id})`, ...),
 //! `reqwest-blocking` (bare `reqwest::blocking::Client` + `serde_json::from_slice::<Value>`),
 //! `reqwest-async` (bare async `reqwest::Client` on a current-thread tokio runtime driven by the
-//! calling thread with `block_on`, + `serde_json`).
+//! calling thread with `block_on`, + `serde_json`; with THREADS > 1 every thread calls `block_on`
+//! on the one shared runtime and client), `reqwest-async-tl` (the same, but each thread has its own
+//! runtime and client, so its own connection pool).
+//! CPU is the process's CPU seconds over the measurement (every thread, reqwest's runtime too).
 //! OP: `small` (GET resources), `large` (GET the server list), `post` (POST power, 204).
 //! BASE: the panel root, `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
 //! Environment: `BENCH_KEY` (API key), `BENCH_ID` (server identifier), `BENCH_CA` (PEM file of the
@@ -44,6 +47,7 @@ enum Kind {
     CoreCall,
     ReqwestBlocking,
     ReqwestAsync,
+    ReqwestAsyncTl,
 }
 
 impl Kind {
@@ -53,6 +57,7 @@ impl Kind {
             "core-call" => Kind::CoreCall,
             "reqwest-blocking" => Kind::ReqwestBlocking,
             "reqwest-async" => Kind::ReqwestAsync,
+            "reqwest-async-tl" => Kind::ReqwestAsyncTl,
             _ => return Err(format!("unknown client {s:?}")),
         })
     }
@@ -143,7 +148,7 @@ fn prepare(kind: Kind, base: &str, env: &Env) -> Result<Prepared, String> {
             }
             Prepared::Blocking(b.build().map_err(|e| e.to_string())?)
         }
-        Kind::ReqwestAsync => {
+        Kind::ReqwestAsync | Kind::ReqwestAsyncTl => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -276,6 +281,14 @@ fn call(kind: Kind, p: &Prepared, op: Op, env: &Env, u: &(String, String, String
     Ok(())
 }
 
+/// CPU time of the whole process (every thread, the runtime threads of reqwest::blocking too).
+fn cpu_seconds() -> f64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: a valid clock id and a valid out-pointer.
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9
+}
+
 /// Calls until `d` has passed; returns (calls, seconds).
 fn timed(d: Duration, mut f: impl FnMut() -> Result<(), String>) -> Result<(u64, f64), String> {
     let start = Instant::now();
@@ -295,50 +308,82 @@ struct Worker {
     cache: HashMap<(Kind, String), Arc<Prepared>>,
 }
 
+/// (calls, wall seconds, process CPU seconds) of one measurement.
+type Measured = (u64, f64, f64);
+
 impl Worker {
-    fn run(&mut self, kind: Kind, op: Op, base: &str, secs: f64, threads: usize) -> Result<(u64, f64), String> {
+    fn run(&mut self, kind: Kind, op: Op, base: &str, secs: f64, threads: usize) -> Result<Measured, String> {
+        let u = urls(base, &self.env.id);
+        let env = &self.env;
+        let d = Duration::from_secs_f64(secs);
+        if kind == Kind::ReqwestAsyncTl && threads > 1 {
+            // Each thread its own runtime, client and connection; nothing shared.
+            let u = &u;
+            return run_threads(
+                threads,
+                || {
+                    let p = prepare(kind, base, env)?;
+                    Ok(move || call(kind, &p, op, env, u))
+                },
+                d,
+            );
+        }
         let key = (kind, base.to_owned());
         if !self.cache.contains_key(&key) {
             let p = prepare(kind, base, &self.env)?;
             self.cache.insert(key.clone(), Arc::new(p));
         }
         let p = self.cache[&key].clone();
-        let u = urls(base, &self.env.id);
         let env = &self.env;
         if threads > 1 {
-            if matches!(*p, Prepared::Async(..)) {
-                return Err("reqwest-async is measured on one thread only".into());
-            }
-            // Warm one connection per thread, then all threads together.
-            let barrier = std::sync::Barrier::new(threads);
-            let results: Vec<Result<(u64, f64), String>> = std::thread::scope(|s| {
-                let hs: Vec<_> = (0..threads)
-                    .map(|_| {
-                        s.spawn(|| {
-                            let w = timed(WARMUP, || call(kind, &p, op, env, &u));
-                            barrier.wait();
-                            w?;
-                            timed(Duration::from_secs_f64(secs), || call(kind, &p, op, env, &u))
-                        })
-                    })
-                    .collect();
-                hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into()))).collect()
-            });
-            let mut calls = 0;
-            let mut longest: f64 = 0.0;
-            for r in results {
-                let (c, s) = r?;
-                calls += c;
-                longest = longest.max(s);
-            }
-            return Ok((calls, longest));
+            // One client shared by every thread (for reqwest-async: concurrent `block_on` on the
+            // one current-thread runtime).
+            return run_threads(threads, || Ok(|| call(kind, &p, op, env, &u)), d);
         }
         timed(WARMUP, || call(kind, &p, op, env, &u))?;
-        timed(Duration::from_secs_f64(secs), || call(kind, &p, op, env, &u))
+        let cpu0 = cpu_seconds();
+        let (n, s) = timed(d, || call(kind, &p, op, env, &u))?;
+        Ok((n, s, cpu_seconds() - cpu0))
     }
 }
 
-fn parse_run(w: &mut Worker, args: &[&str]) -> Result<(u64, f64), String> {
+/// `threads` threads, each with the closure `make` gives it: warm-up, then all together for `d`.
+fn run_threads<M, F>(threads: usize, make: M, d: Duration) -> Result<Measured, String>
+where
+    M: Fn() -> Result<F, String> + Sync,
+    F: FnMut() -> Result<(), String>,
+{
+    let barrier = std::sync::Barrier::new(threads + 1);
+    let results: Result<Vec<(u64, f64)>, String> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let warmed = make().and_then(|mut f| timed(WARMUP, &mut f).map(|_| f));
+                    barrier.wait(); // ready
+                    barrier.wait(); // go
+                    let mut f = warmed?;
+                    timed(d, &mut f)
+                })
+            })
+            .collect();
+        barrier.wait();
+        let cpu0 = cpu_seconds();
+        barrier.wait();
+        let r = hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err("thread panicked".into()))).collect();
+        CPU_END.with(|c| c.set(cpu_seconds() - cpu0));
+        r
+    });
+    let results = results?;
+    let calls = results.iter().map(|r| r.0).sum();
+    let longest = results.iter().map(|r| r.1).fold(0.0, f64::max);
+    Ok((calls, longest, CPU_END.with(|c| c.get())))
+}
+
+thread_local! {
+    static CPU_END: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+fn parse_run(w: &mut Worker, args: &[&str]) -> Result<Measured, String> {
     if args.len() < 4 {
         return Err("usage: CLIENT OP BASE SECONDS [THREADS]".into());
     }
@@ -366,7 +411,7 @@ fn main() {
         Some("once") => {
             let rest: Vec<&str> = args[2..].iter().map(String::as_str).collect();
             match parse_run(&mut w, &rest) {
-                Ok((n, s)) => println!("{n} {s:.6}"),
+                Ok((n, s, cpu)) => println!("{n} {s:.6} {cpu:.6}"),
                 Err(e) => {
                     eprintln!("ptero-bench: {e}");
                     std::process::exit(1);
@@ -381,7 +426,7 @@ fn main() {
                 let parts: Vec<&str> = line.split_whitespace().collect();
                 let reply = match parts.first() {
                     Some(&"run") => match parse_run(&mut w, &parts[1..]) {
-                        Ok((n, s)) => format!("ok {n} {s:.6}"),
+                        Ok((n, s, cpu)) => format!("ok {n} {s:.6} {cpu:.6}"),
                         Err(e) => format!("err {}", e.replace('\n', " ")),
                     },
                     Some(&"quit") => break,

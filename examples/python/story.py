@@ -1,0 +1,74 @@
+"""A day with one Minecraft server, through the Python client.
+
+    PTERO_URL=https://panel.example.com PTERO_KEY=ptlc_... python story.py
+
+PTERO_SERVER picks the server (default ``d3aac109``, the fake panel's "Survival"). Against a
+real panel this really starts the server, changes its allocations, name and startup variable.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pterodactyl
+
+
+def main() -> int:
+    url = os.environ.get("PTERO_URL")
+    key = os.environ.get("PTERO_KEY")
+    if not url or not key:
+        print("set PTERO_URL and PTERO_KEY", file=sys.stderr)
+        return 2
+    identifier = os.environ.get("PTERO_SERVER", "d3aac109")
+
+    with pterodactyl.Client(url, key, timeout=15) as client:
+        print("Servers named like 'survival':")
+        for server in client.servers.iter(filter={"name": "survival"}, per_page=10):
+            print(f"  {server['identifier']}  {server['name']:<20} {server['node']}")
+
+        srv = client.server(identifier)
+        details = srv.details(include=["egg"])
+        egg = details["relationships"].get("egg") if "relationships" in details else None
+        print(f"\n{details['name']}: {details['description']!r}, egg {egg['name'] if egg else '?'}")
+        print(f"  limits: {details['limits']['memory']} MiB, {details['limits']['cpu']}% CPU")
+
+        print(f"  state: {srv.resources()['current_state']}")
+        srv.start()
+        deadline = time.monotonic() + 60
+        while (state := srv.resources()["current_state"]) != "running" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        print(f"  started: {state}")
+        srv.command("say Hello from Python")
+
+        new = srv.allocations.assign()
+        print(f"\nAssigned {new['ip']}:{new['port']} (id {new['id']})")
+        srv.allocations.set_notes(new["id"], "Dynmap")
+        primary = next(a for a in srv.allocations.list() if a["is_default"])
+        print(f"  primary for a moment: {srv.allocations.set_primary(new['id'])['port']}")
+        srv.allocations.set_primary(primary["id"])
+        srv.allocations.delete(new["id"])
+        for a in srv.allocations.list():
+            mark = "*" if a["is_default"] else " "
+            print(f"  {mark} {a['ip']}:{a['port']}  {a['notes'] or ''}")
+
+        srv.settings.rename(details["name"], description="Survival, managed from Python")
+        updated = srv.startup.set_variable("MINECRAFT_VERSION", "1.20.6")
+        print(f"\nStartup: {updated['meta']['startup_command']}")
+
+        print("\nLatest activity:")
+        for entry in srv.activity.list(sort="-timestamp", include=["actor"], per_page=5)["data"]:
+            actor = entry["relationships"].get("actor") if "relationships" in entry else None
+            who = actor["username"] if actor else "system"
+            print(f"  {entry['timestamp']}  {entry['event']:<28} by {who}")
+
+        try:
+            client.server("f00dfeed").details()
+        except pterodactyl.NotFoundError as e:
+            print(f"\nf00dfeed: {e} (HTTP {e.status})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""Runs the interleaved rounds of `make bench` and prints the table (stdlib only).
+
+run.sh starts nginx and builds the clients, then calls this. Each client family runs in one
+long-lived worker process (Rust, C, Python) that answers "run CLIENT OP BASE SECONDS THREADS"
+lines; wrk is started once per measurement. Every round measures every client on every
+operation and protocol, in an order rotated from round to round; the table shows the median
+calls per second over the rounds, and ratios are medians of the per-round ratios (both sides
+measured in the same round, seconds apart), never a ratio of two lone figures.
+"""
+
+import argparse
+import os
+import platform
+import re
+import select
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+KEY = "ptlc_benchmarkBENCHMARK0123456789abcdefABCDEF"
+
+OPS = {
+    "small": "small GET (resources)",
+    "large": "large GET (server list)",
+    "post": "POST power (204)",
+}
+PROTOS = ["http", "https"]
+
+
+class Client:
+    def __init__(self, name, label, worker, wname, threads=1, ours=False):
+        self.name, self.label, self.worker, self.wname = name, label, worker, wname
+        self.threads, self.ours = threads, ours
+
+
+def clients_table(threads):
+    return [
+        Client("wrk", "wrk -t1 -c1 (ceiling)", "wrk", None),
+        Client("reqwest-blocking", "bare reqwest::blocking + serde_json", "rust", "reqwest-blocking"),
+        Client("reqwest-async", "bare reqwest async, current-thread runtime on the caller", "rust",
+               "reqwest-async"),
+        Client("core-typed", "**Rust core**, typed (`client.server(id).resources()`)", "rust", "core-typed",
+               ours=True),
+        Client("core-call", "**Rust core**, generic (`client.call(op, params)`)", "rust", "core-call",
+               ours=True),
+        Client("c", "**C** libpterodactyl (`ptero_server_resources`, ...)", "c", "c", ours=True),
+        Client("c-threads", "**C**, %d threads sharing one client" % threads, "c", "c", threads, ours=True),
+        Client("python", "**Python** pterodactyl (`client.server(id).resources()`)", "py", "pterodactyl",
+               ours=True),
+        Client("python-threads", "**Python**, %d threads sharing one client" % threads, "py", "pterodactyl",
+               threads, ours=True),
+        Client("pydactyl", "py-dactyl (on requests)", "py", "pydactyl"),
+        Client("requests", "bare requests.Session + json", "py", "requests"),
+    ]
+
+
+def say(msg):
+    sys.stderr.write("bench: %s\n" % msg)
+    sys.stderr.flush()
+
+
+class WorkerError(Exception):
+    pass
+
+
+class Worker:
+    """A long-lived worker process speaking the one-line protocol."""
+
+    def __init__(self, name, argv, env, logdir):
+        self.name = name
+        self.log_path = os.path.join(logdir, "%s.log" % name)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
+                                     env=env, text=True, bufsize=1)
+
+    def run(self, client, op, base, seconds, threads, timeout):
+        if self.proc.poll() is not None:
+            raise WorkerError("the %s worker has exited (%s); see %s" % (self.name, self.proc.returncode,
+                                                                         self.tail()))
+        self.proc.stdin.write("run %s %s %s %s %d\n" % (client, op, base, seconds, threads))
+        self.proc.stdin.flush()
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            self.proc.kill()
+            raise WorkerError("the %s worker did not answer within %ds" % (self.name, timeout))
+        line = self.proc.stdout.readline().strip()
+        if not line:
+            raise WorkerError("the %s worker died: %s" % (self.name, self.tail()))
+        if line.startswith("ok "):
+            _, calls, secs = line.split()
+            return int(calls), float(secs)
+        raise WorkerError(line[4:] if line.startswith("err ") else line)
+
+    def tail(self):
+        try:
+            self.log.flush()
+            with open(self.log_path) as f:
+                return " | ".join(f.read().strip().splitlines()[-5:]) or "(no output)"
+        except OSError:
+            return "(no log)"
+
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.close()
+                self.proc.wait(5)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+        self.log.close()
+
+
+def run_wrk(url, op, seconds, lua_post):
+    secs = max(1, int(round(seconds)))
+    argv = ["wrk", "-t1", "-c1", "-d%ds" % secs, "--timeout", "10s",
+            "-H", "Authorization: Bearer " + KEY, "-H", "Accept: application/json"]
+    if op == "post":
+        argv += ["-s", lua_post]
+    argv.append(url)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 30)
+    text = out.stdout + out.stderr
+    if out.returncode != 0:
+        raise WorkerError("wrk failed: %s" % text.strip()[-300:])
+    if "Non-2xx" in text or "Socket errors" in text:
+        raise WorkerError("wrk saw errors: %s" % text.strip()[-300:])
+    m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", text)
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    if not rps or not m:
+        raise WorkerError("cannot read wrk output: %s" % text[-300:])
+    return float(rps.group(1))
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return "%d × %s, Linux %s" % (os.cpu_count() or 0, model, platform.release())
+
+
+def versions(venv_python, nginx_version):
+    parts = ["nginx " + nginx_version]
+    try:
+        out = subprocess.run([venv_python, "-c",
+                              "import sys, importlib.metadata as m\n"
+                              "print(sys.version.split()[0], m.version('py-dactyl'), m.version('requests'))"],
+                             capture_output=True, text=True, timeout=30).stdout.split()
+        if len(out) == 3:
+            parts += ["Python " + out[0], "py-dactyl " + out[1], "requests " + out[2]]
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    try:
+        parts.append(subprocess.run(["rustc", "--version"], capture_output=True, text=True,
+                                    timeout=30).stdout.split(" (")[0].strip())
+    except OSError:
+        pass
+    try:
+        parts.append(subprocess.run(["wrk", "--version"], capture_output=True, text=True,
+                                    timeout=30).stdout.split(" [")[0].strip().replace("debian/", ""))
+    except OSError:
+        pass
+    return ", ".join(p for p in parts if p)
+
+
+def fmt_rate(v):
+    if v is None:
+        return "–"
+    if v >= 100:
+        return "{:,.0f}".format(v)
+    return "{:,.1f}".format(v)
+
+
+def fmt_ratio(v, pct=False):
+    if v is None:
+        return "–"
+    if pct:
+        return "%.0f%%" % (v * 100)
+    return ("%.1f×" % v) if v < 100 else ("%.0f×" % v)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--http", required=True)
+    ap.add_argument("--https", required=True)
+    ap.add_argument("--ca", required=True)
+    ap.add_argument("--server-id", required=True)
+    ap.add_argument("--fixtures", required=True)
+    ap.add_argument("--rust", required=True)
+    ap.add_argument("--c")
+    ap.add_argument("--skip-c", default="")
+    ap.add_argument("--venv-python", required=True)
+    ap.add_argument("--skip-python", default="")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=1.0)
+    ap.add_argument("--threads", type=int, default=8)
+    ap.add_argument("--clients", default="")
+    ap.add_argument("--ops", default="small,large,post")
+    ap.add_argument("--protos", default="http,https")
+    ap.add_argument("--out", default="")
+    ap.add_argument("--nginx-version", default="")
+    a = ap.parse_args()
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    all_clients = clients_table(a.threads)
+    wanted = [c.strip() for c in a.clients.split(",") if c.strip()]
+    unknown = [w for w in wanted if w not in {c.name for c in all_clients}]
+    if unknown:
+        sys.exit("bench: unknown client(s) %s; known: %s" % (", ".join(unknown),
+                                                             ", ".join(c.name for c in all_clients)))
+    clients = [c for c in all_clients if not wanted or c.name in wanted]
+    ops = [o.strip() for o in a.ops.split(",") if o.strip() in OPS]
+    protos = [p.strip() for p in a.protos.split(",") if p.strip() in PROTOS]
+    skipped = {}
+    if not a.c:
+        for c in clients:
+            if c.worker == "c":
+                skipped[c.name] = a.skip_c or "the C bench is not built"
+    if a.skip_python:
+        for c in clients:
+            if c.wname == "pterodactyl":
+                skipped[c.name] = a.skip_python
+    if not shutil.which("wrk"):
+        skipped["wrk"] = "wrk is not installed"
+    clients = [c for c in clients if c.name not in skipped]
+    for name, why in skipped.items():
+        say("skipping %s: %s" % (name, why))
+
+    env = dict(os.environ, BENCH_KEY=KEY, BENCH_ID=a.server_id, BENCH_CA=a.ca)
+    logdir = tempfile.mkdtemp(prefix="ptero-bench-logs.")
+    lua_post = os.path.join(logdir, "post.lua")
+    with open(lua_post, "w") as f:
+        f.write('wrk.method = "POST"\nwrk.body = \'{"signal":"start"}\'\n'
+                'wrk.headers["Content-Type"] = "application/json"\n')
+    workers = {}
+    argvs = {
+        "rust": [a.rust, "worker"],
+        "c": [a.c, "worker"] if a.c else None,
+        "py": [a.venv_python, os.path.join(here, "bench_py.py"), "worker"],
+    }
+    bases = {"http": a.http, "https": a.https}
+    sizes = {}
+    for op, fname in (("small", "resources.json"), ("large", "servers.json")):
+        try:
+            sizes[op] = os.path.getsize(os.path.join(a.fixtures, fname))
+        except OSError:
+            pass
+
+    def url(proto, op):
+        root = bases[proto] + "/api/client"
+        return {"small": "%s/servers/%s/resources" % (root, a.server_id), "large": root,
+                "post": "%s/servers/%s/power" % (root, a.server_id)}[op]
+
+    # results[(client, op, proto)] = [calls/s per round] (None when that round failed)
+    results = {}
+    failed = {}
+    timeout = int(a.seconds * 4 + 60)
+    t0 = time.time()
+    try:
+        for r in range(a.rounds):
+            rot = r % len(clients) if clients else 0
+            order = clients[rot:] + clients[:rot]
+            for op in ops:
+                for proto in protos:
+                    for c in order:
+                        key = (c.name, op, proto)
+                        if key in failed:
+                            continue
+                        try:
+                            if c.worker == "wrk":
+                                rate = run_wrk(url(proto, op), op, a.seconds, lua_post)
+                            else:
+                                if c.worker not in workers:
+                                    workers[c.worker] = Worker(c.worker, argvs[c.worker], env, logdir)
+                                n, s = workers[c.worker].run(c.wname, op, bases[proto], a.seconds, c.threads,
+                                                             timeout)
+                                rate = n / s
+                        except (WorkerError, OSError, subprocess.TimeoutExpired) as e:
+                            failed[key] = str(e)
+                            say("%s %s %s failed: %s" % (c.name, op, proto, e))
+                            if isinstance(e, WorkerError) and c.worker in workers and \
+                                    workers[c.worker].proc.poll() is not None:
+                                workers.pop(c.worker).close()
+                            continue
+                        results.setdefault(key, [None] * a.rounds)[r] = rate
+            say("round %d/%d done (%.0f s)" % (r + 1, a.rounds, time.time() - t0))
+    finally:
+        for w in workers.values():
+            w.close()
+
+    def med(name, op, proto):
+        vals = [v for v in results.get((name, op, proto), []) if v is not None]
+        return statistics.median(vals) if vals else None
+
+    def ratio(num, den, op, proto):
+        xs = results.get((num, op, proto), [])
+        ys = results.get((den, op, proto), [])
+        rs = [x / y for x, y in zip(xs, ys) if x is not None and y]
+        return statistics.median(rs) if rs else None
+
+    nginx_version = a.nginx_version
+    if not nginx_version:
+        try:
+            nv = subprocess.run([shutil.which("nginx") or "/usr/sbin/nginx", "-v"], capture_output=True,
+                                text=True).stderr
+            nginx_version = nv.strip().split("/")[-1]
+        except OSError:
+            nginx_version = "?"
+
+    lines = []
+    lines.append("Machine: %s. %s." % (machine(), versions(a.venv_python, nginx_version)))
+    lines.append("")
+    lines.append("Run: %s; %d interleaved rounds × %g s per client, operation and protocol; "
+                 "keep-alive, one connection per thread; nginx 1 worker on 127.0.0.1; "
+                 "HTTPS with a private CA every client trusts explicitly. Figures are medians over the "
+                 "rounds; ratios are medians of the per-round ratios." %
+                 (time.strftime("%Y-%m-%d %H:%M %Z"), a.rounds, a.seconds))
+    lines.append("")
+    hdr = ["operation", "client", "HTTP calls/s", "÷ py-dactyl", "÷ wrk", "HTTPS calls/s", "÷ py-dactyl",
+           "÷ wrk"]
+    lines.append("| " + " | ".join(hdr) + " |")
+    lines.append("|" + "|".join(["---", "---"] + ["---:"] * 6) + "|")
+    for op in ops:
+        oplabel = OPS[op]
+        if op in sizes:
+            sz = sizes[op]
+            oplabel += " %s" % (("%d B" % sz) if sz < 2048 else ("%.0f KB" % (sz / 1024)))
+        for c in clients:
+            cells = [oplabel, c.label]
+            for proto in PROTOS:
+                if proto not in protos:
+                    cells += ["–", "–", "–"]
+                    continue
+                v = med(c.name, op, proto)
+                if v is None and (c.name, op, proto) in failed:
+                    cells += ["failed", "–", "–"]
+                    continue
+                cells.append(fmt_rate(v))
+                cells.append(fmt_ratio(ratio(c.name, "pydactyl", op, proto)) if c.name != "pydactyl" else "1×")
+                cells.append(fmt_ratio(ratio(c.name, "wrk", op, proto), pct=True) if c.name != "wrk" else "100%")
+            lines.append("| " + " | ".join(cells) + " |")
+
+    # The targets of the issue, read off the same rounds (information, never a pass/fail exit).
+    targets = []
+
+    def tgt(desc, num, den, op, need, fmt=lambda v: fmt_ratio(v)):
+        row = [desc]
+        verdicts = []
+        for proto in PROTOS:
+            v = ratio(num, den, op, proto) if proto in protos else None
+            row.append(fmt(v) if v is not None else "–")
+            if v is not None:
+                verdicts.append(v >= need)
+        verdict = "–" if not verdicts else ("met" if all(verdicts) else "**missed**")
+        targets.append("| " + " | ".join(row + [verdict]) + " |")
+
+    names = {c.name for c in clients}
+    for ours in ("core-typed", "core-call", "c"):
+        if ours not in names:
+            continue
+        label = {"core-typed": "Rust core (typed)", "core-call": "Rust core (generic)", "c": "C"}[ours]
+        for op in ops:
+            if "reqwest-blocking" in names:
+                tgt("%s ≥ bare reqwest::blocking, %s" % (label, OPS[op]), ours, "reqwest-blocking", op, 1.0)
+            if "wrk" in names:
+                tgt("%s ≥ 50%% of wrk, %s" % (label, OPS[op]), ours, "wrk", op, 0.5,
+                    lambda v: fmt_ratio(v, pct=True))
+    if "python" in names and "pydactyl" in names:
+        if "small" in ops:
+            tgt("Python ≥ 6× py-dactyl (aim 10×), %s" % OPS["small"], "python", "pydactyl", "small", 6.0)
+        if "large" in ops:
+            tgt("Python ≥ 2× py-dactyl, %s" % OPS["large"], "python", "pydactyl", "large", 2.0)
+        if "post" in ops:
+            tgt("Python vs py-dactyl, %s (no target)" % OPS["post"], "python", "pydactyl", "post", 0.0)
+    for multi, single, label, need in (("python-threads", "python", "Python", 1.5), ("c-threads", "c", "C", 0.0)):
+        if multi in names and single in names:
+            for op in ops:
+                desc = "%s %d threads ÷ 1 thread, %s" % (label, a.threads, OPS[op])
+                desc += " (target ≥ 1.5×)" if need else " (no target)"
+                tgt(desc, multi, single, op, need)
+    if targets:
+        lines.append("")
+        lines.append("| target (medians of per-round ratios) | HTTP | HTTPS | |")
+        lines.append("|---|---:|---:|---|")
+        lines.extend(targets)
+    notes = []
+    for name, why in skipped.items():
+        notes.append("- not measured: %s (%s)" % (name, why))
+    for (name, op, proto), why in failed.items():
+        notes.append("- failed: %s %s %s: %s" % (name, op, proto, why))
+    if notes:
+        lines.append("")
+        lines.extend(notes)
+    text = "\n".join(lines) + "\n"
+    sys.stdout.write("\n" + text)
+    if a.out and a.out != "-":
+        with open(a.out, "w") as f:
+            f.write("# Benchmark results\n\nWritten by `make bench` (tests/bench/run.sh); see "
+                    "tests/bench/README.md for what each column means.\n\n" + text)
+        say("wrote %s" % a.out)
+    shutil.rmtree(logdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
