@@ -235,3 +235,19 @@ fn calling_from_inside_an_async_runtime_is_an_error_not_a_panic() {
     assert!(err.to_string().contains("async runtime"));
     assert!(panel.requests().is_empty());
 }
+
+#[test]
+fn client_and_errors_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Client>();
+    assert_send_sync::<Error>();
+    assert_send_sync::<pterodactyl_client::PageIter<serde_json::Value>>();
+}
+
+#[test]
+fn an_extra_root_certificate_and_the_insecure_opt_out_are_accepted() {
+    // A real self-signed certificate (CN=localhost), to check that the PEM is parsed and trusted.
+    let pem = include_str!("data/self-signed.pem");
+    Client::builder("https://127.0.0.1:1", OWNER_KEY).add_root_certificate_pem(pem).build().unwrap();
+    Client::builder("https://127.0.0.1:1", OWNER_KEY).danger_accept_invalid_certs(true).build().unwrap();
+}
