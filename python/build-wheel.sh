@@ -15,16 +15,25 @@ PYTHON=${PYTHON:-python3}
 WORK=$TARGET_DIR/python
 WHEELS=$WORK/wheels
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# shellcheck source=venv.sh
+. "$ROOT/python/venv.sh"
 
-if command -v maturin >/dev/null 2>&1; then
+# maturin >= 1.9.4 tells pyo3 it builds an extension module (no libpython link).
+MIN_MATURIN=1.9.4
+recent_enough() {
+    local have
+    have=$("$1" --version 2>/dev/null | awk '{print $2}')
+    [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$MIN_MATURIN" "$have" | sort -V | head -n 1)" = "$MIN_MATURIN" ]
+}
+
+if command -v maturin >/dev/null 2>&1 && recent_enough maturin; then
     MATURIN=maturin
 else
     BUILD_VENV=$WORK/build-venv
-    if [ ! -x "$BUILD_VENV/bin/maturin" ]; then
+    if [ ! -x "$BUILD_VENV/bin/maturin" ] || ! recent_enough "$BUILD_VENV/bin/maturin"; then
         echo "build-wheel: installing maturin into $BUILD_VENV" >&2
-        rm -rf "$BUILD_VENV"
-        "$PYTHON" -m venv "$BUILD_VENV"
-        "$BUILD_VENV/bin/python" -m pip install --quiet "maturin>=1.9.4,<2"
+        make_venv "$BUILD_VENV"
+        "$BUILD_VENV/bin/python" -m pip install --quiet "maturin>=$MIN_MATURIN,<2"
     fi
     MATURIN=$BUILD_VENV/bin/maturin
 fi

@@ -13,12 +13,14 @@ PYTHON=${PYTHON:-python3}
 VENV=$TARGET_DIR/python/example-venv
 STAMP=$VENV/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# shellcheck source=../../python/venv.sh
+. "$ROOT/python/venv.sh"
 
 newest_source=$(find "$ROOT/python" "$ROOT/core" -newer "$STAMP" -type f \
     \( -name '*.rs' -o -name '*.py' -o -name '*.pyi' -o -name '*.toml' \) -print -quit 2>/dev/null || true)
 if [ ! -f "$STAMP" ] || [ -n "$newest_source" ]; then
     wheel=$("$ROOT/python/build-wheel.sh" | tail -n 1)
-    [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+    [ -x "$VENV/bin/python" ] || make_venv "$VENV"
     "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$wheel"
     touch "$STAMP"
 fi

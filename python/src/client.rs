@@ -41,7 +41,7 @@ fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
 }
 
 /// Converts the parameters of a call; `None` means no parameters.
-fn params(py: Python<'_>, params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+fn json_params(py: Python<'_>, params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     match params {
         None => Ok(Value::Null),
         Some(p) => to_value(p).map_err(|msg| invalid_input(py, msg)),
@@ -120,7 +120,7 @@ impl NativeClient {
         op_id: &str,
         params: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let value = self::params(py, params)?;
+        let value = json_params(py, params)?;
         let client = self.client(py)?;
         let op_id = op_id.to_owned();
         let result = py.detach(move || client.call(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
@@ -130,7 +130,7 @@ impl NativeClient {
     /// Every item of a paginated operation, page after page, lazily.
     #[pyo3(signature = (op_id, params = None))]
     fn iter(&self, py: Python<'_>, op_id: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<PageIterator> {
-        let value = self::params(py, params)?;
+        let value = json_params(py, params)?;
         let pages = self.client(py)?.iter_values(op_id, value).map_err(|e| to_pyerr(py, e))?;
         Ok(PageIterator { op_id: op_id.to_owned(), pages: Mutex::new(pages) })
     }

@@ -32,9 +32,11 @@ PROTOS = ["http", "https"]
 
 
 class Client:
-    def __init__(self, name, label, worker, wname, threads=1, ours=False):
+    def __init__(self, name, label, worker, wname, threads=1, ours=False, extra=False):
         self.name, self.label, self.worker, self.wname = name, label, worker, wname
         self.threads, self.ours = threads, ours
+        # extra: measured only when named in --clients (design experiments, not the table).
+        self.extra = extra
 
 
 def clients_table(threads):
@@ -55,6 +57,15 @@ def clients_table(threads):
                threads, ours=True),
         Client("pydactyl", "py-dactyl (on requests)", "py", "pydactyl"),
         Client("requests", "bare requests.Session + json", "py", "requests"),
+        # Experiments for the core's transport (run them with BENCH_CLIENTS=...).
+        Client("core-threads", "Rust core, %d threads sharing one client" % threads, "rust", "core-typed",
+               threads, extra=True),
+        Client("reqwest-blocking-threads", "bare reqwest::blocking, %d threads sharing one client" % threads,
+               "rust", "reqwest-blocking", threads, extra=True),
+        Client("reqwest-async-threads", "bare reqwest async, %d threads block_on one shared current-thread "
+               "runtime and client" % threads, "rust", "reqwest-async", threads, extra=True),
+        Client("reqwest-async-tl-threads", "bare reqwest async, %d threads each with its own current-thread "
+               "runtime and client" % threads, "rust", "reqwest-async-tl", threads, extra=True),
     ]
 
 
@@ -91,8 +102,9 @@ class Worker:
         if not line:
             raise WorkerError("the %s worker died: %s" % (self.name, self.tail()))
         if line.startswith("ok "):
-            _, calls, secs = line.split()
-            return int(calls), float(secs)
+            parts = line.split()
+            cpu = float(parts[3]) if len(parts) > 3 else None
+            return int(parts[1]), float(parts[2]), cpu
         raise WorkerError(line[4:] if line.startswith("err ") else line)
 
     def tail(self):
@@ -216,7 +228,10 @@ def main():
     if unknown:
         sys.exit("bench: unknown client(s) %s; known: %s" % (", ".join(unknown),
                                                              ", ".join(c.name for c in all_clients)))
-    clients = [c for c in all_clients if not wanted or c.name in wanted]
+    if wanted:
+        clients = [c for c in all_clients if c.name in wanted]
+    else:
+        clients = [c for c in all_clients if not c.extra]
     ops = [o.strip() for o in a.ops.split(",") if o.strip() in OPS]
     protos = [p.strip() for p in a.protos.split(",") if p.strip() in PROTOS]
     skipped = {}
@@ -261,6 +276,7 @@ def main():
 
     # results[(client, op, proto)] = [calls/s per round] (None when that round failed)
     results = {}
+    cpu_us = {}  # (client, op, proto) -> [process CPU µs per call per round]
     failed = {}
     timeout = int(a.seconds * 4 + 60)
     t0 = time.time()
@@ -280,9 +296,11 @@ def main():
                             else:
                                 if c.worker not in workers:
                                     workers[c.worker] = Worker(c.worker, argvs[c.worker], env, logdir)
-                                n, s = workers[c.worker].run(c.wname, op, bases[proto], a.seconds, c.threads,
-                                                             timeout)
+                                n, s, cpu = workers[c.worker].run(c.wname, op, bases[proto], a.seconds,
+                                                                  c.threads, timeout)
                                 rate = n / s
+                                if cpu is not None and n:
+                                    cpu_us.setdefault(key, []).append(cpu / n * 1e6)
                         except (WorkerError, OSError, subprocess.TimeoutExpired) as e:
                             failed[key] = str(e)
                             say("%s %s %s failed: %s" % (c.name, op, proto, e))
@@ -347,6 +365,22 @@ def main():
                 cells.append(fmt_ratio(ratio(c.name, "pydactyl", op, proto)) if c.name != "pydactyl" else "1×")
                 cells.append(fmt_ratio(ratio(c.name, "wrk", op, proto), pct=True) if c.name != "wrk" else "100%")
             lines.append("| " + " | ".join(cells) + " |")
+
+    # CPU per call: the client process's CPU time (all its threads) over the calls it made.
+    cpu_rows = [c for c in clients if any(cpu_us.get((c.name, op, p)) for op in ops for p in protos)]
+    if cpu_rows:
+        cols = [(op, p) for op in ops for p in protos]
+        lines.append("")
+        lines.append("Client CPU time per call, µs (whole client process, all threads; median over rounds):")
+        lines.append("")
+        lines.append("| client | " + " | ".join("%s %s" % (OPS[op], p.upper()) for op, p in cols) + " |")
+        lines.append("|---|" + "---:|" * len(cols))
+        for c in cpu_rows:
+            cells = []
+            for op, p in cols:
+                v = cpu_us.get((c.name, op, p))
+                cells.append("%.0f" % statistics.median(v) if v else "–")
+            lines.append("| %s | %s |" % (c.label, " | ".join(cells)))
 
     # The targets of the issue, read off the same rounds (information, never a pass/fail exit).
     targets = []

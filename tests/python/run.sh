@@ -18,6 +18,8 @@ FAKE_PANEL_BIN=${FAKE_PANEL_BIN:-$TARGET_DIR/debug/fake-panel}
 case $FAKE_PANEL_BIN in /*) ;; *) FAKE_PANEL_BIN=$ROOT/$FAKE_PANEL_BIN ;; esac
 export FAKE_PANEL_BIN
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+# shellcheck source=../../python/venv.sh
+. "$ROOT/python/venv.sh"
 
 if [ ! -x "$FAKE_PANEL_BIN" ]; then
     echo "run.sh: building the fake panel" >&2
@@ -29,8 +31,7 @@ WHEEL=$("$ROOT/python/build-wheel.sh" | tail -n 1)
 
 echo "== fresh virtualenv with $(basename "$WHEEL"), pytest and mypy" >&2
 VENV=$TARGET_DIR/python/test-venv
-rm -rf "$VENV"
-"$PYTHON" -m venv "$VENV"
+make_venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet "$WHEEL" "pytest>=7,<10" "mypy>=1.11,<3"
 
 # Run from outside the source tree, so that `import pterodactyl` finds the installed wheel and
