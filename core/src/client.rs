@@ -273,8 +273,16 @@ impl ClientBuilder {
             }
             http.build()
         });
-        let transport = Transport::new(factory)
-            .map_err(|e| Error::invalid(format!("could not set up the HTTP client: {e}")))?;
+        let transport = Transport::new(factory).map_err(|e| {
+            let mut message = format!("could not set up the HTTP client: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            Error::invalid(message)
+        })?;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
@@ -387,7 +395,9 @@ impl Client {
     /// ```
     pub fn call(&self, op_id: &str, params: Value) -> Result<Value> {
         let op = ops::find(op_id).ok_or_else(|| {
-            Error::invalid(format!("unknown operation {op_id:?}; see pterodactyl_client::ops::all()"))
+            Error::invalid(format!(
+                "unknown operation {op_id:?}; the operation ids are those of operations.tsv, e.g. \"server.power\""
+            ))
         })?;
         self.execute(op, params_object(params)?)
     }

@@ -100,13 +100,20 @@ fn push_segment(url: &mut String, op: &str, name: &str, value: &Value) -> Result
             Ok(())
         }
         Value::String(s) => {
-            let plain =
-                s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'));
-            if s.is_empty() || s.len() > MAX_SEGMENT || !plain || s == "." || s == ".." {
-                let shown: String = s.chars().take(60).collect();
+            // The value itself is not echoed: a key pasted into the wrong argument must not end
+            // up in an error message or a log.
+            let bad = s.chars().find(|&c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')));
+            let problem = match bad {
+                _ if s.is_empty() => Some("it is empty".to_owned()),
+                _ if s == "." || s == ".." => Some(format!("it is {s:?}")),
+                _ if s.len() > MAX_SEGMENT => Some(format!("it is {} characters long", s.len())),
+                Some(c) => Some(format!("it contains {c:?}")),
+                None => None,
+            };
+            if let Some(problem) = problem {
                 return Err(Error::invalid(format!(
                     "operation `{op}`: path parameter `{name}` must be one path segment of letters, \
-                     digits, '-', '_', '.' or '~' (at most {MAX_SEGMENT} characters), got {shown:?}"
+                     digits, '-', '_', '.' or '~' (at most {MAX_SEGMENT} characters), but {problem}"
                 )));
             }
             url.push_str(s);
@@ -229,6 +236,13 @@ mod tests {
             url("server.allocations.delete", json!({"server": "a", "allocation": -1})),
             Err(Error::InvalidInput(_))
         ));
+    }
+
+    #[test]
+    fn a_refused_path_parameter_is_named_but_not_echoed() {
+        let err = url("server.get", json!({ "server": "ptlc_secret/value" })).unwrap_err().to_string();
+        assert!(!err.contains("ptlc_secret"), "{err}");
+        assert!(err.contains("`server`") && err.contains("'/'"), "{err}");
     }
 
     #[test]

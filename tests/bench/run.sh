@@ -17,6 +17,7 @@
 #   BENCH_TARGET_DIR      target dir of the bench's own cargo project (default: TARGET_DIR)
 #   BENCH_VENV            the bench's virtualenv (default: .venv-bench at the repo root)
 #   BENCH_SKIP_BUILD=1    reuse what is built; build nothing
+#   BENCH_SERVE=1         start nginx, print its URLs and serve until stopped (for profiling)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -181,6 +182,12 @@ for port in map(int, sys.argv[1:]):
         sys.exit("nginx did not come up on port %d" % port)
 EOF
 say "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$HTTP_PORT (http) and :$HTTPS_PORT (https)"
+
+# BENCH_SERVE=1: only serve (for profiling by hand); stop with Ctrl-C or a TERM.
+if [ "${BENCH_SERVE:-0}" = 1 ]; then
+  say "serving until stopped: BENCH_HTTP=http://127.0.0.1:$HTTP_PORT BENCH_HTTPS=https://127.0.0.1:$HTTPS_PORT BENCH_CA=$WORK/ca.pem BENCH_ID=$SERVER_ID"
+  while sleep 3600; do :; done
+fi
 
 # --- measure -----------------------------------------------------------------------------------
 args=(

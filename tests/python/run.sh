@@ -32,7 +32,10 @@ WHEEL=$("$ROOT/python/build-wheel.sh" | tail -n 1)
 echo "== fresh virtualenv with $(basename "$WHEEL"), pytest and mypy" >&2
 VENV=$TARGET_DIR/python/test-venv
 make_venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet "$WHEEL" "pytest>=7,<10" "mypy>=1.11,<3"
+"$VENV/bin/python" -m pip install --quiet "$WHEEL" "pytest>=7,<10" "mypy>=1.11,<3" "ruff>=0.6,<1"
+
+echo "== ruff" >&2
+"$VENV/bin/ruff" check --no-cache "$ROOT/python" "$ROOT/tests/python" "$ROOT/examples/python"
 
 # Run from outside the source tree, so that `import pterodactyl` finds the installed wheel and
 # never the bare sources in python/.
