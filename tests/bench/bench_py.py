@@ -1,8 +1,9 @@
 """The Python clients of `make bench`, run in the bench's virtualenv.
 
-    python bench_py.py once CLIENT OP BASE SECONDS [THREADS]   prints "CALLS SECONDS"
+    python bench_py.py once CLIENT OP BASE SECONDS [THREADS]   prints "CALLS SECONDS CPU"
     python bench_py.py worker       reads "run CLIENT OP BASE SECONDS THREADS" lines on stdin and
-                                    answers "ok CALLS SECONDS" or "err MESSAGE", one a line
+                                    answers "ok CALLS SECONDS CPU" or "err MESSAGE", one a line
+                                    (CPU: the process's CPU seconds, every thread)
 
 CLIENT:
   pterodactyl  this project's package: client.server(id).resources(), client.servers.list(),
@@ -163,29 +164,38 @@ class Worker:
         fn = ops[op]
         if threads <= 1:
             timed(fn, WARMUP)
-            return timed(fn, seconds)
+            cpu0 = time.process_time()
+            n, s = timed(fn, seconds)
+            return n, s, time.process_time() - cpu0
         # N threads sharing the one client: each warms up, then all start together.
-        barrier = threading.Barrier(threads)
+        ready = threading.Barrier(threads + 1)
+        go = threading.Barrier(threads + 1)
         results = [None] * threads
 
         def body(i):
             try:
-                timed(fn, WARMUP)
-                barrier.wait()
+                try:
+                    timed(fn, WARMUP)
+                finally:
+                    ready.wait()
+                    go.wait()
                 results[i] = timed(fn, seconds)
             except BaseException as e:  # reported below
-                barrier.abort()
                 results[i] = e
 
         ts = [threading.Thread(target=body, args=(i,)) for i in range(threads)]
         for t in ts:
             t.start()
+        ready.wait()
+        cpu0 = time.process_time()
+        go.wait()
         for t in ts:
             t.join()
+        cpu = time.process_time() - cpu0
         for r in results:
             if isinstance(r, BaseException):
                 raise r
-        return sum(r[0] for r in results), max(r[1] for r in results)
+        return sum(r[0] for r in results), max(r[1] for r in results), cpu
 
 
 def parse_run(w, args):
@@ -198,8 +208,8 @@ def parse_run(w, args):
 def main():
     w = Worker()
     if len(sys.argv) > 1 and sys.argv[1] == "once":
-        n, s = parse_run(w, sys.argv[2:])
-        print("%d %.6f" % (n, s))
+        n, s, cpu = parse_run(w, sys.argv[2:])
+        print("%d %.6f %.6f" % (n, s, cpu))
         return
     if len(sys.argv) > 1 and sys.argv[1] == "worker":
         for line in sys.stdin:
@@ -211,8 +221,8 @@ def main():
             try:
                 if parts[0] != "run":
                     raise ValueError("unknown command %r" % line)
-                n, s = parse_run(w, parts[1:])
-                reply = "ok %d %.6f" % (n, s)
+                n, s, cpu = parse_run(w, parts[1:])
+                reply = "ok %d %.6f %.6f" % (n, s, cpu)
             except Exception as e:  # one line back to the orchestrator, whatever failed
                 reply = "err %s: %s" % (type(e).__name__, str(e).replace("\n", " ")[:500])
             sys.stdout.write(reply + "\n")

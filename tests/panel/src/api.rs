@@ -1104,9 +1104,10 @@ fn activity_list(st: &State, idx: usize, ctx: &Ctx) -> Outcome {
     rows.sort_by_key(|a| a.row_id);
     if let Some(sort) = sorts.first() {
         if sort.starts_with('-') {
-            rows.sort_by_key(|a| std::cmp::Reverse(a.timestamp));
+            // Ties (several entries in one second) newest row first, as the database's row order.
+            rows.sort_by_key(|a| std::cmp::Reverse((a.timestamp, a.row_id)));
         } else {
-            rows.sort_by_key(|a| a.timestamp);
+            rows.sort_by_key(|a| (a.timestamp, a.row_id));
         }
     }
     let include_actor = input.includes().iter().any(|i| i == "actor");
