@@ -14,7 +14,8 @@
  *   Every string passed in is UTF-8 and NUL-terminated; the library never keeps a pointer to it.
  *   Every string handed out through a `char **` out-parameter is UTF-8 JSON, NUL-terminated,
  *   owned by the caller from then on and freed ONLY with ptero_string_free() (NULL-safe), for
- *   every status, success or failure. ptero_version() and ptero_status_name() return static
+ *   every status, success or failure; so is the string ptero_last_error() returns (the reason a
+ *   ptero_client_new() failed). ptero_version() and ptero_status_name() return static
  *   strings that are never freed.
  *
  * Results and errors
@@ -152,17 +153,23 @@ void ptero_string_free(char *s);
  * `max_retry_wait_ms` (60000). An unknown key is refused.
  *
  * On success `*out_client` is a new handle the caller frees with `ptero_client_free`. On
- * failure `*out_client` is NULL and, when `out_error` is not NULL, `*out_error` is the error
- * object (free it with `ptero_string_free`). `out_error` may be NULL; `out_client` may not.
+ * failure `*out_client` is NULL and `ptero_last_error()` returns the error object (the one
+ * JSON error shape of every other function), so a caller can say why.
  *
  * # Safety
- * Strings are NULL or NUL-terminated; `out_client` and `out_error` are NULL or writable.
+ * Strings are NULL or NUL-terminated; `out_client` is NULL or writable.
  */
 enum PteroStatus ptero_client_new(const char *panel_url,
                                   const char *api_key,
                                   const char *options_json,
-                                  struct PteroClient **out_client,
-                                  char **out_error);
+                                  struct PteroClient **out_client);
+
+/**
+ * The error object of the last `ptero_client_new` on the calling thread that failed (the one
+ * function with no out-string of its own), or NULL when it succeeded or the error was already
+ * taken. The caller frees the string with `ptero_string_free`; a second call returns NULL.
+ */
+char *ptero_last_error(void);
 
 /**
  * Frees a client. NULL is ignored. Waits for nothing: calls still running on other threads

@@ -79,7 +79,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     printf("libpterodactyl %s, panel %s\n\n", ptero_version(), url);
-    st = ptero_client_new(url, key, "{\"timeout_ms\": 15000}", &client, &out);
+    st = ptero_client_new(url, key, "{\"timeout_ms\": 15000}", &client);
+    out = ptero_last_error();
     if (failed("ptero_client_new", st, out)) goto cleanup;
 
     /* 1. Every server the key can see, over all pages. */

@@ -116,10 +116,22 @@ pub(crate) fn answer(
     status
 }
 
-/// Writes the error object of `failure` into an optional out-string.
-pub(crate) fn write_error(slot: Option<&mut *mut c_char>, failure: &Failure) {
-    if let Some(slot) = slot {
-        *slot = c_string(failure.to_json()).into_raw();
+thread_local! {
+    /// The error object of the calling thread's last failed `ptero_client_new`.
+    static LAST_ERROR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records (or clears) the error that `ptero_last_error` hands out.
+pub(crate) fn set_last_error(failure: Option<&Failure>) {
+    let json = failure.map(Failure::to_json);
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = json);
+}
+
+/// Takes the recorded error as an owned C string (NULL when there is none).
+pub(crate) fn take_last_error() -> *mut c_char {
+    match LAST_ERROR.with(|slot| slot.borrow_mut().take()) {
+        Some(json) => c_string(json).into_raw(),
+        None => ptr::null_mut(),
     }
 }
 

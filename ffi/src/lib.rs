@@ -21,7 +21,7 @@ mod boundary;
 mod params;
 mod typed;
 
-use boundary::{answer, arg, catch, out_slot, write_error, Failure};
+use boundary::{answer, arg, catch, out_slot, set_last_error, take_last_error};
 pub use typed::*;
 
 /// What a call did. Every fallible function returns one; the numbers are stable and a retired
@@ -150,27 +150,24 @@ pub unsafe extern "C" fn ptero_string_free(s: *mut c_char) {
 /// `max_retry_wait_ms` (60000). An unknown key is refused.
 ///
 /// On success `*out_client` is a new handle the caller frees with `ptero_client_free`. On
-/// failure `*out_client` is NULL and, when `out_error` is not NULL, `*out_error` is the error
-/// object (free it with `ptero_string_free`). `out_error` may be NULL; `out_client` may not.
+/// failure `*out_client` is NULL and `ptero_last_error()` returns the error object (the one
+/// JSON error shape of every other function), so a caller can say why.
 ///
 /// # Safety
-/// Strings are NULL or NUL-terminated; `out_client` and `out_error` are NULL or writable.
+/// Strings are NULL or NUL-terminated; `out_client` is NULL or writable.
 #[no_mangle]
 pub unsafe extern "C" fn ptero_client_new(
     panel_url: *const c_char,
     api_key: *const c_char,
     options_json: *const c_char,
     out_client: *mut *mut PteroClient,
-    out_error: *mut *mut c_char,
 ) -> PteroStatus {
-    // SAFETY: both are NULL or writable (the caller's promise).
-    let (client_slot, error_slot) = unsafe { (out_slot(out_client), out_slot(out_error)) };
-    let Some(client_slot) = client_slot else {
-        let failure = Failure::Error(pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into()));
-        write_error(error_slot, &failure);
-        return PteroStatus::InvalidArgument;
-    };
+    // SAFETY: NULL or writable (the caller's promise).
+    let client_slot = unsafe { out_slot(out_client) };
     let built = catch(|| {
+        let Some(_) = client_slot.as_ref() else {
+            return Err(pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into()));
+        };
         let panel_url: &str = arg!(panel_url);
         let api_key: &str = arg!(api_key);
         let options: Value = arg!(options_json);
@@ -178,16 +175,26 @@ pub unsafe extern "C" fn ptero_client_new(
         let client = Client::builder(panel_url, api_key).options(&options).build()?;
         Ok(Box::into_raw(Box::new(PteroClient { client })))
     });
-    match built {
-        Ok(handle) => {
-            *client_slot = handle;
+    match (built, client_slot) {
+        (Ok(handle), Some(slot)) => {
+            set_last_error(None);
+            *slot = handle;
             PteroStatus::Ok
         }
-        Err(failure) => {
-            write_error(error_slot, &failure);
+        (Ok(_), None) => unreachable!("checked above"),
+        (Err(failure), _) => {
+            set_last_error(Some(&failure));
             failure.status()
         }
     }
+}
+
+/// The error object of the last `ptero_client_new` on the calling thread that failed (the one
+/// function with no out-string of its own), or NULL when it succeeded or the error was already
+/// taken. The caller frees the string with `ptero_string_free`; a second call returns NULL.
+#[no_mangle]
+pub extern "C" fn ptero_last_error() -> *mut c_char {
+    take_last_error()
 }
 
 /// Frees a client. NULL is ignored. Waits for nothing: calls still running on other threads

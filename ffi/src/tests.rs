@@ -20,15 +20,8 @@ fn take(s: *mut c_char) -> Value {
 
 fn client() -> *mut PteroClient {
     let mut c = ptr::null_mut();
-    let status = unsafe {
-        ptero_client_new(
-            c"http://127.0.0.1:9".as_ptr(),
-            c"ptlc_x".as_ptr(),
-            ptr::null(),
-            &mut c,
-            ptr::null_mut(),
-        )
-    };
+    let status =
+        unsafe { ptero_client_new(c"http://127.0.0.1:9".as_ptr(), c"ptlc_x".as_ptr(), ptr::null(), &mut c) };
     assert_eq!(status, PteroStatus::Ok);
     c
 }
@@ -50,10 +43,10 @@ fn a_null_out_pointer_is_an_invalid_argument_with_nothing_written() {
     let c = client();
     let status = unsafe { ptero_call(c, c"servers.list".as_ptr(), ptr::null(), ptr::null_mut()) };
     assert_eq!(status, PteroStatus::InvalidArgument);
-    let status = unsafe {
-        ptero_client_new(c"http://x".as_ptr(), c"k".as_ptr(), ptr::null(), ptr::null_mut(), ptr::null_mut())
-    };
+    let status =
+        unsafe { ptero_client_new(c"http://x".as_ptr(), c"k".as_ptr(), ptr::null(), ptr::null_mut()) };
     assert_eq!(status, PteroStatus::InvalidArgument);
+    assert!(take(ptero_last_error())["message"].as_str().unwrap().contains("`out_client` is NULL"));
     unsafe { ptero_client_free(c) };
 }
 
@@ -81,25 +74,20 @@ fn null_and_non_utf8_arguments_are_named_in_the_message() {
 #[test]
 fn the_client_constructor_reports_why_it_failed() {
     let mut c = ptr::null_mut();
-    let mut err = ptr::null_mut();
-    let status = unsafe {
-        ptero_client_new(c"ftp://x".as_ptr(), c"ptlc_x".as_ptr(), c"{}".as_ptr(), &mut c, &mut err)
-    };
+    let status = unsafe { ptero_client_new(c"ftp://x".as_ptr(), c"ptlc_x".as_ptr(), c"{}".as_ptr(), &mut c) };
     assert_eq!(status, PteroStatus::InvalidArgument);
     assert!(c.is_null());
-    assert!(take(err)["message"].as_str().unwrap().contains("http://"));
+    assert!(take(ptero_last_error())["message"].as_str().unwrap().contains("http://"));
+    assert!(ptero_last_error().is_null(), "the error is handed out once");
 
     let status = unsafe {
-        ptero_client_new(
-            c"http://x".as_ptr(),
-            c"ptlc_x".as_ptr(),
-            c"{\"timeout\":1}".as_ptr(),
-            &mut c,
-            &mut err,
-        )
+        ptero_client_new(c"http://x".as_ptr(), c"ptlc_x".as_ptr(), c"{\"timeout\":1}".as_ptr(), &mut c)
     };
     assert_eq!(status, PteroStatus::InvalidArgument);
-    assert!(take(err)["message"].as_str().unwrap().contains("unknown field `timeout`"));
+    assert!(take(ptero_last_error())["message"].as_str().unwrap().contains("unknown field `timeout`"));
+    let ok = client();
+    assert!(ptero_last_error().is_null(), "a successful constructor clears the last error");
+    unsafe { ptero_client_free(ok) };
 }
 
 #[test]

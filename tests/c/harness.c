@@ -259,7 +259,8 @@ void panel_reset(void) { CHECK(panel_post("/__fake/reset", NULL) == 204, "POST /
 PteroClient *test_client(const char *key, const char *options_json) {
     PteroClient *client = NULL;
     char *error = NULL;
-    PteroStatus status = ptero_client_new(panel_url(), key, options_json, &client, &error);
+    PteroStatus status = ptero_client_new(panel_url(), key, options_json, &client);
+    error = ptero_last_error();
     if (!EXPECT_STATUS("ptero_client_new for the fake panel", status, PTERO_STATUS_OK, error)) client = NULL;
     ptero_string_free(error);
     return client;

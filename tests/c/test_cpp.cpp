@@ -37,7 +37,8 @@ bool has(const Json &json, const char *fragment) {
 int main() {
     PteroClient *raw = nullptr;
     char *error = nullptr;
-    PteroStatus st = ptero_client_new(panel_url(), OWNER_KEY, R"({"timeout_ms": 10000})", &raw, &error);
+    PteroStatus st = ptero_client_new(panel_url(), OWNER_KEY, R"({"timeout_ms": 10000})", &raw);
+    error = ptero_last_error();
     Client client(raw);
     Json error_owner(error);
     if (!EXPECT_STATUS("C++: ptero_client_new", st, PTERO_STATUS_OK, error)) return harness_finish();

@@ -122,7 +122,8 @@ static void faults(void) {
     CHECK(panel_post("/__fake/clear_faults", NULL) == 204, "clear_faults control");
 
     /* Nothing listening (port 1 on loopback). */
-    st = ptero_client_new("http://127.0.0.1:1", OWNER_KEY, "{\"max_retries\":0}", &nowhere, &error);
+    st = ptero_client_new("http://127.0.0.1:1", OWNER_KEY, "{\"max_retries\":0}", &nowhere);
+    error = ptero_last_error();
     EXPECT_STATUS("a client for a closed port can be made", st, PTERO_STATUS_OK, error);
     st = ptero_servers_list(nowhere, NULL, &out);
     expect_error("a closed port is TRANSPORT", st, PTERO_STATUS_TRANSPORT, out, "\"kind\":\"transport\"");
@@ -240,32 +241,41 @@ static void constructor_and_statics(void) {
     char *error = (char *)&error;
     PteroStatus st;
 
-    st = ptero_client_new(NULL, OWNER_KEY, NULL, &client, &error);
+    st = ptero_client_new(NULL, OWNER_KEY, NULL, &client);
+    error = ptero_last_error();
     CHECK(client == NULL, "a failed ptero_client_new sets *out_client to NULL");
     refused("NULL panel_url", st, error, "`panel_url` is NULL");
-    st = ptero_client_new(panel_url(), NULL, NULL, &client, &error);
+    st = ptero_client_new(panel_url(), NULL, NULL, &client);
+    error = ptero_last_error();
     refused("NULL api_key", st, error, "`api_key` is NULL");
-    st = ptero_client_new("ftp://panel.example.com", OWNER_KEY, NULL, &client, &error);
+    st = ptero_client_new("ftp://panel.example.com", OWNER_KEY, NULL, &client);
+    error = ptero_last_error();
     refused("a URL that is not http(s)", st, error, "http://");
-    st = ptero_client_new(panel_url(), "", NULL, &client, &error);
+    st = ptero_client_new(panel_url(), "", NULL, &client);
+    error = ptero_last_error();
     refused("an empty key", st, error, "empty");
-    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout_ms\":", &client, &error);
+    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout_ms\":", &client);
+    error = ptero_last_error();
     refused("malformed options_json", st, error, "`options_json` is not valid JSON");
-    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout\":5}", &client, &error);
+    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout\":5}", &client);
+    error = ptero_last_error();
     refused("an unknown option", st, error, "unknown field `timeout`");
-    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout_ms\":\"fast\"}", &client, &error);
+    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout_ms\":\"fast\"}", &client);
+    error = ptero_last_error();
     refused("an option of the wrong type", st, error, "invalid type");
-    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"ca_cert_pem\":\"not a certificate\"}", &client, &error);
+    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"ca_cert_pem\":\"not a certificate\"}", &client);
+    error = ptero_last_error();
     refused("a bad CA certificate", st, error, "PEM");
-    CHECK(ptero_client_new(panel_url(), OWNER_KEY, NULL, NULL, NULL) == PTERO_STATUS_INVALID_ARGUMENT,
+    CHECK(ptero_client_new(panel_url(), OWNER_KEY, NULL, NULL) == PTERO_STATUS_INVALID_ARGUMENT,
           "NULL out_client");
-    st = ptero_client_new(panel_url(), OWNER_KEY, NULL, NULL, &error);
+    st = ptero_client_new(panel_url(), OWNER_KEY, NULL, NULL);
+    error = ptero_last_error();
     refused("NULL out_client with out_error", st, error, "`out_client` is NULL");
 
     st = ptero_client_new(panel_url(), OWNER_KEY,
                           "{\"timeout_ms\":5000,\"connect_timeout_ms\":1000,\"user_agent\":\"ptero-c-tests/1\","
                           "\"accept_invalid_certs\":false,\"max_retries\":1,\"max_retry_wait_ms\":2000}",
-                          &client, NULL);
+                          &client);
     EXPECT_STATUS("every option at once", st, PTERO_STATUS_OK, NULL);
     if (st == PTERO_STATUS_OK) {
         char *out = NULL;

@@ -15,7 +15,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s PANEL_URL API_KEY\n", argv[0]);
         return 2;
     }
-    PteroStatus st = ptero_client_new(argv[1], argv[2], NULL, &client, &out);
+    PteroStatus st = ptero_client_new(argv[1], argv[2], NULL, &client);
+    out = ptero_last_error();
     if (st != PTERO_STATUS_OK) goto cleanup;
     st = ptero_servers_list(client, "{\"per_page\":1}", &out);
     if (st != PTERO_STATUS_OK || strstr(out, "\"identifier\":\"d3aac109\"") == NULL) goto cleanup;
