@@ -250,27 +250,19 @@ pub struct User {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Subuser {
-    /// UUID.
-    pub uuid: String,
-    /// Username.
-    pub username: String,
-    /// Email address.
-    pub email: String,
-    /// Gravatar URL.
-    #[serde(default)]
-    pub image: Option<String>,
-    /// Whether two-factor authentication is on.
-    #[serde(rename = "2fa_enabled", default)]
-    pub two_factor_enabled: bool,
-    /// When the account was made.
-    #[serde(default)]
-    pub created_at: Option<String>,
+    /// The user.
+    #[serde(flatten)]
+    pub user: User,
     /// Permission keys on this server.
     #[serde(default)]
     pub permissions: Vec<String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+}
+
+impl Deref for Subuser {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.user
+    }
 }
 
 /// `server.get`: the server plus what the key's user may do on it.
