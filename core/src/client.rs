@@ -394,6 +394,13 @@ impl Client {
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
     pub fn call(&self, op_id: &str, params: Value) -> Result<Value> {
+        self.call_raw(op_id, params)?.build(&mut shape::ValueBuilder)
+    }
+
+    /// Like [`Client::call`], but hands back the answer undecoded, for a front that builds its
+    /// own objects from it with [`Raw::build`] (the Python package builds dicts and lists in one
+    /// pass). Every check, retry and error is the same as `call`'s.
+    pub fn call_raw(&self, op_id: &str, params: Value) -> Result<Raw> {
         let op = ops::find(op_id).ok_or_else(|| {
             Error::invalid(format!(
                 "unknown operation {op_id:?}; the operation ids are those of operations.tsv, e.g. \"server.power\""
@@ -404,7 +411,7 @@ impl Client {
 
     /// Like [`Client::call`], for an operation row already looked up.
     pub fn call_op(&self, op: &Operation, params: Map<String, Value>) -> Result<Value> {
-        self.execute(op, params)
+        self.execute(op, params)?.build(&mut shape::ValueBuilder)
     }
 
     /// Runs a typed call: the generic path, then decoding into `T`.
@@ -413,7 +420,7 @@ impl Client {
         op_id: &'static str,
         params: Map<String, Value>,
     ) -> Result<T> {
-        let value = self.execute(ops::get(op_id), params)?;
+        let value = self.execute(ops::get(op_id), params)?.build(&mut shape::ValueBuilder)?;
         decode(value)
     }
 
@@ -422,7 +429,7 @@ impl Client {
         self.execute(ops::get(op_id), params).map(drop)
     }
 
-    fn execute(&self, op: &Operation, params: Map<String, Value>) -> Result<Value> {
+    fn execute(&self, op: &Operation, params: Map<String, Value>) -> Result<Raw> {
         let prepared = request::prepare(&self.inner.base, op, params)?;
         let body = prepared.body.map(|b| match b {
             PreparedBody::Json(bytes) => ("application/json", bytes::Bytes::from(bytes)),
@@ -469,7 +476,7 @@ impl Client {
     }
 
     /// Reads one answer: rate-limit headers, status, body.
-    fn read(&self, op: &Operation, answer: Answer) -> Result<Value> {
+    fn read(&self, op: &Operation, answer: Answer) -> Result<Raw> {
         let Answer { status, headers, body } = answer;
         let headers = &headers;
         self.note_rate_limit(headers);
@@ -488,20 +495,14 @@ impl Client {
         }
         if (200..300).contains(&status) {
             return match op.response {
-                Response::Empty if body.is_empty() || !is_json => Ok(Value::Null),
-                Response::Empty => Ok(serde_json::from_slice::<Value>(&body)
-                    .ok()
-                    .filter(|v| !matches!(v, Value::Array(a) if a.is_empty()))
-                    .map(shape::normalize)
-                    .unwrap_or(Value::Null)),
-                Response::Text if !is_json => Ok(Value::String(String::from_utf8_lossy(&body).into_owned())),
-                _ if !is_json => Err(self.not_json(status, &content_type, &body, None)),
-                _ => {
-                    serde_json::from_slice::<Value>(&body).map(shape::normalize).map_err(|e| Error::Decode {
-                        path: String::from("$"),
-                        message: format!("the body is not valid JSON: {e}"),
-                    })
+                Response::Empty if body.is_empty() || !is_json || body.trim_ascii() == b"[]" => {
+                    Ok(Raw(Body::Null))
                 }
+                Response::Text if !is_json => {
+                    Ok(Raw(Body::Text(String::from_utf8_lossy(&body).into_owned())))
+                }
+                _ if !is_json => Err(self.not_json(status, &content_type, &body, None)),
+                _ => Ok(Raw(Body::Json(body))),
             };
         }
         // An error status: the panel's `{"errors":[...]}` document, or something else in the way.
@@ -580,6 +581,37 @@ impl Client {
             item.detail = self.scrub(&item.detail);
         }
         items
+    }
+}
+
+/// A successful answer, not decoded yet (see [`Client::call_raw`]).
+#[derive(Debug)]
+pub struct Raw(Body);
+
+#[derive(Debug)]
+enum Body {
+    /// No content (204, or 202 with `[]`).
+    Null,
+    /// A raw text answer (`server.files.contents`).
+    Text(String),
+    /// A JSON document.
+    Json(bytes::Bytes),
+}
+
+impl Raw {
+    /// Decodes the answer into the one JSON shape, built by `builder`.
+    pub fn build<B: shape::Builder>(&self, builder: &mut B) -> Result<B::Value> {
+        let built = match &self.0 {
+            Body::Null => builder.null(),
+            Body::Text(text) => builder.string(text),
+            Body::Json(bytes) => {
+                return shape::build(bytes, builder).map_err(|message| Error::Decode {
+                    path: String::from("$"),
+                    message: format!("the answer is not valid JSON: {message}"),
+                })
+            }
+        };
+        built.map_err(|e| Error::Decode { path: String::from("$"), message: e.to_string() })
     }
 }
 
