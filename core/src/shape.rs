@@ -14,7 +14,7 @@
 //! The typed models' `Serialize` output is exactly this shape, so a C caller, a Python caller and
 //! a Rust caller see the same data.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Unwraps a whole response document (see the module docs). The same rules as [`build`],
 /// applied to a document already decoded.

@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use serde_json::Value;
 
-use crate::convert::{to_python, to_value};
+use crate::convert::{to_python, to_value, PyBuilder};
 use crate::errors::{invalid_input, to_pyerr};
 
 /// A client of one panel with one API key; the public `pterodactyl.Client` wraps it.
@@ -123,8 +123,9 @@ impl NativeClient {
         let value = json_params(py, params)?;
         let client = self.client(py)?;
         let op_id = op_id.to_owned();
-        let result = py.detach(move || client.call(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
-        to_python(py, &result)
+        // The network wait runs detached; the answer is then built straight into Python objects.
+        let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
+        raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
     }
 
     /// Every item of a paginated operation, page after page, lazily.

@@ -137,3 +137,69 @@ pub fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyA
         }
     })
 }
+
+/// Builds the one JSON shape straight from the panel's bytes as Python objects (see
+/// `pterodactyl_client::shape::build`): no intermediate `serde_json::Value`, and each distinct
+/// object key becomes one interned `str` shared by every dict of the answer.
+pub struct PyBuilder<'py> {
+    py: Python<'py>,
+    keys: std::collections::HashMap<Box<str>, Bound<'py, PyString>>,
+}
+
+impl<'py> PyBuilder<'py> {
+    pub fn new(py: Python<'py>) -> Self {
+        PyBuilder { py, keys: std::collections::HashMap::new() }
+    }
+}
+
+impl<'py> pterodactyl_client::shape::Builder for PyBuilder<'py> {
+    type Value = Bound<'py, PyAny>;
+    type Key = Bound<'py, PyString>;
+    type Error = PyErr;
+
+    fn null(&mut self) -> PyResult<Self::Value> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+    fn boolean(&mut self, v: bool) -> PyResult<Self::Value> {
+        Ok(PyBool::new(self.py, v).to_owned().into_any())
+    }
+    fn int(&mut self, v: i64) -> PyResult<Self::Value> {
+        Ok(v.into_pyobject(self.py)?.into_any())
+    }
+    fn uint(&mut self, v: u64) -> PyResult<Self::Value> {
+        Ok(v.into_pyobject(self.py)?.into_any())
+    }
+    fn float(&mut self, v: f64) -> PyResult<Self::Value> {
+        Ok(PyFloat::new(self.py, v).into_any())
+    }
+    fn string(&mut self, v: &str) -> PyResult<Self::Value> {
+        Ok(PyString::new(self.py, v).into_any())
+    }
+    fn key(&mut self, k: &str) -> PyResult<Self::Key> {
+        if let Some(key) = self.keys.get(k) {
+            return Ok(key.clone());
+        }
+        let key = PyString::intern(self.py, k);
+        self.keys.insert(k.into(), key.clone());
+        Ok(key)
+    }
+    fn array(&mut self, items: Vec<Self::Value>) -> PyResult<Self::Value> {
+        Ok(PyList::new(self.py, items)?.into_any())
+    }
+    fn object(&mut self, entries: Vec<(Self::Key, Self::Value)>) -> PyResult<Self::Value> {
+        let dict = PyDict::new(self.py);
+        for (k, v) in entries {
+            dict.set_item(k, v)?;
+        }
+        Ok(dict.into_any())
+    }
+    fn insert(&mut self, object: &mut Self::Value, key: Self::Key, value: Self::Value) -> PyResult<()> {
+        match object.cast::<PyDict>() {
+            Ok(dict) => dict.set_item(key, value),
+            Err(_) => Ok(()),
+        }
+    }
+    fn is_object(&self, v: &Self::Value) -> bool {
+        v.is_instance_of::<PyDict>()
+    }
+}
