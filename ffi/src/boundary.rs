@@ -7,7 +7,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 use pterodactyl_client::{Client, Error};
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::{PteroClient, PteroStatus};
@@ -133,15 +132,6 @@ pub(crate) fn take_last_error() -> *mut c_char {
         Some(json) => c_string(json).into_raw(),
         None => ptr::null_mut(),
     }
-}
-
-/// A model (or any JSON value) in the one JSON shape, as text. It goes through a `Value` so
-/// that object keys come out sorted, as `ptero_call`'s do: a typed function and the generic call
-/// of the same operation give the same bytes.
-pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
-    serde_json::to_value(value)
-        .map(|v| v.to_string())
-        .map_err(|e| Error::Decode { path: "$".into(), message: format!("could not encode the result: {e}") })
 }
 
 /// JSON text never holds a raw NUL (serde escapes it), so this never drops anything; the

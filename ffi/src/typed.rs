@@ -1,18 +1,20 @@
 //! One function for each operation the core implements as a typed method, named from the
 //! operation's id (`server.allocations.set_primary` → `ptero_server_allocations_set_primary`).
 //!
-//! Each calls the core's typed method and serializes its model: the result is the same JSON that
-//! `ptero_call` returns for that operation. Operations that answer with no content write `null`.
+//! Each translates its C arguments into the operation's flat parameters (by the panel's names)
+//! and runs the core's generic call, so the result is byte for byte what `ptero_call` returns,
+//! without decoding into the typed models and printing them again (which would double the cost
+//! of a large list). Operations that answer with no content write `null`.
 //! The rules of `ptero_call` apply to every function here: `client` and `out_json` may not be
 //! NULL, the caller frees `*out_json` with `ptero_string_free` whatever the status, and on
 //! failure `*out_json` is the error object.
 
 use std::ffi::c_char;
 
-use pterodactyl_client::{Client, PowerSignal};
-use serde_json::Value;
+use pterodactyl_client::{Client, Error, PowerSignal};
+use serde_json::{json, Value};
 
-use crate::boundary::{answer, arg, out_slot, to_json};
+use crate::boundary::{answer, arg, out_slot};
 use crate::params;
 use crate::{PteroClient, PteroStatus};
 
@@ -38,7 +40,7 @@ pub unsafe extern "C" fn ptero_servers_list(
     answer(out, || {
         let client: &Client = arg!(client);
         let params: Value = arg!(params_json);
-        to_json(&client.servers().list(&params::list_servers(params)?)?)
+        call(client, "servers.list", to_value(params::list_servers(params)?)?)
     })
 }
 
@@ -56,7 +58,7 @@ pub unsafe extern "C" fn ptero_permissions_get(
     let out = unsafe { out_slot(out_json) };
     answer(out, || {
         let client: &Client = arg!(client);
-        to_json(&client.permissions()?)
+        call(client, "permissions.get", Value::Null)
     })
 }
 
@@ -80,14 +82,11 @@ pub unsafe extern "C" fn ptero_server_get(
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let include: Option<&str> = arg!(include);
-        let handle = client.server(server);
-        match include.map(params::split_list) {
-            Some(rels) if !rels.is_empty() => {
-                let rels: Vec<&str> = rels.iter().map(String::as_str).collect();
-                to_json(&handle.details_with(&rels)?)
-            }
-            _ => to_json(&handle.details()?),
+        let mut p = json!({ "server": server });
+        if let Some(rels) = include.map(params::split_list).filter(|r| !r.is_empty()) {
+            p["include"] = Value::from(rels);
         }
+        call(client, "server.get", p)
     })
 }
 
@@ -107,7 +106,7 @@ pub unsafe extern "C" fn ptero_server_websocket(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).websocket()?)
+        call(client, "server.websocket", json!({ "server": server }))
     })
 }
 
@@ -128,7 +127,7 @@ pub unsafe extern "C" fn ptero_server_resources(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).resources()?)
+        call(client, "server.resources", json!({ "server": server }))
     })
 }
 
@@ -153,7 +152,9 @@ pub unsafe extern "C" fn ptero_server_activity_list(
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let params: Value = arg!(params_json);
-        to_json(&client.server(server).activity().list(&params::list_activity(params)?)?)
+        let mut p = to_value(params::list_activity(params)?)?;
+        p["server"] = Value::from(server);
+        call(client, "server.activity.list", p)
     })
 }
 
@@ -175,7 +176,7 @@ pub unsafe extern "C" fn ptero_server_command(
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let command: &str = arg!(command);
-        to_json(&client.server(server).command(command)?)
+        call(client, "server.command", json!({ "server": server, "command": command }))
     })
 }
 
@@ -199,7 +200,7 @@ pub unsafe extern "C" fn ptero_server_power(
         let server: &str = arg!(server);
         let signal: &str = arg!(signal);
         let signal: PowerSignal = signal.parse()?;
-        to_json(&client.server(server).power(signal)?)
+        call(client, "server.power", json!({ "server": server, "signal": signal.as_str() }))
     })
 }
 
@@ -220,7 +221,7 @@ pub unsafe extern "C" fn ptero_server_startup_get(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).startup().get()?)
+        call(client, "server.startup.get", json!({ "server": server }))
     })
 }
 
@@ -245,7 +246,7 @@ pub unsafe extern "C" fn ptero_server_startup_set_variable(
         let server: &str = arg!(server);
         let key: &str = arg!(key);
         let value: &str = arg!(value);
-        to_json(&client.server(server).startup().set_variable(key, value)?)
+        call(client, "server.startup.set_variable", json!({ "server": server, "key": key, "value": value }))
     })
 }
 
@@ -269,7 +270,11 @@ pub unsafe extern "C" fn ptero_server_settings_rename(
         let server: &str = arg!(server);
         let name: &str = arg!(name);
         let description: Option<&str> = arg!(description);
-        to_json(&client.server(server).settings().rename(name, description)?)
+        let mut p = json!({ "server": server, "name": name });
+        if let Some(d) = description {
+            p["description"] = Value::from(d);
+        }
+        call(client, "server.settings.rename", p)
     })
 }
 
@@ -289,7 +294,7 @@ pub unsafe extern "C" fn ptero_server_settings_reinstall(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).settings().reinstall()?)
+        call(client, "server.settings.reinstall", json!({ "server": server }))
     })
 }
 
@@ -311,7 +316,7 @@ pub unsafe extern "C" fn ptero_server_settings_docker_image(
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let image: &str = arg!(image);
-        to_json(&client.server(server).settings().set_docker_image(image)?)
+        call(client, "server.settings.docker_image", json!({ "server": server, "docker_image": image }))
     })
 }
 
@@ -331,7 +336,7 @@ pub unsafe extern "C" fn ptero_server_allocations_list(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).allocations().list()?)
+        call(client, "server.allocations.list", json!({ "server": server }))
     })
 }
 
@@ -352,7 +357,7 @@ pub unsafe extern "C" fn ptero_server_allocations_assign(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).allocations().assign()?)
+        call(client, "server.allocations.assign", json!({ "server": server }))
     })
 }
 
@@ -375,7 +380,11 @@ pub unsafe extern "C" fn ptero_server_allocations_set_notes(
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let notes: Option<&str> = arg!(notes);
-        to_json(&client.server(server).allocations().set_notes(allocation, notes)?)
+        call(
+            client,
+            "server.allocations.set_notes",
+            json!({ "server": server, "allocation": allocation, "notes": notes }),
+        )
     })
 }
 
@@ -396,7 +405,7 @@ pub unsafe extern "C" fn ptero_server_allocations_set_primary(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).allocations().set_primary(allocation)?)
+        call(client, "server.allocations.set_primary", json!({ "server": server, "allocation": allocation }))
     })
 }
 
@@ -417,6 +426,17 @@ pub unsafe extern "C" fn ptero_server_allocations_delete(
     answer(out, || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
-        to_json(&client.server(server).allocations().delete(allocation)?)
+        call(client, "server.allocations.delete", json!({ "server": server, "allocation": allocation }))
     })
+}
+
+/// Runs one operation through the core's generic call and prints its result.
+fn call(client: &Client, op: &str, params: Value) -> Result<String, Error> {
+    client.call(op, params).map(|v| v.to_string())
+}
+
+/// A parameter struct of the core as the flat JSON object of its operation.
+fn to_value<T: serde::Serialize>(params: T) -> Result<Value, Error> {
+    serde_json::to_value(params)
+        .map_err(|e| Error::InvalidInput(format!("could not encode the parameters: {e}")))
 }
