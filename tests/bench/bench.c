@@ -141,7 +141,8 @@ static PteroClient *client_for(const char *base, char *err, size_t errlen) {
     const char *opts = strncmp(base, "https://", 8) == 0 ? CA_OPTIONS : NULL;
     PteroClient *c = NULL;
     char *e = NULL;
-    PteroStatus st = ptero_client_new(base, KEY, opts, &c, &e);
+    PteroStatus st = ptero_client_new(base, KEY, opts, &c);
+    e = ptero_last_error();
     if (st != PTERO_STATUS_OK || !c) {
         snprintf(err, errlen, "ptero_client_new: %s: %.300s", ptero_status_name((int)st), e ? e : "");
         ptero_string_free(e);

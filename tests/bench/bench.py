@@ -32,9 +32,11 @@ PROTOS = ["http", "https"]
 
 
 class Client:
-    def __init__(self, name, label, worker, wname, threads=1, ours=False, extra=False):
+    def __init__(self, name, label, worker, wname, threads=1, ours=False, extra=False, pin=None):
         self.name, self.label, self.worker, self.wname = name, label, worker, wname
         self.threads, self.ours = threads, ours
+        # pin: whether it runs on nginx's CPU (when --pin-cpu is given); one-thread clients do.
+        self.pin = (threads == 1) if pin is None else pin
         # extra: measured only when named in --clients (design experiments, not the table).
         self.extra = extra
 
@@ -51,10 +53,14 @@ def clients_table(threads):
                ours=True),
         Client("c", "**C** libpterodactyl, typed functions", "c", "c", ours=True),
         Client("c-threads", "**C**, %d threads sharing one client" % threads, "c", "c", threads, ours=True),
+        Client("c-free", "C, 1 thread placed like the %d threads (unpinned)" % threads, "c", "c", 1,
+               ours=True, pin=False),
         Client("python", "**Python** pterodactyl", "py", "pterodactyl",
                ours=True),
         Client("python-threads", "**Python**, %d threads sharing one client" % threads, "py", "pterodactyl",
                threads, ours=True),
+        Client("python-free", "Python, 1 thread placed like the %d threads (unpinned)" % threads, "py",
+               "pterodactyl", 1, ours=True, pin=False),
         Client("pydactyl", "py-dactyl (on requests)", "py", "pydactyl"),
         Client("requests", "bare requests.Session + json", "py", "requests"),
         # Experiments for the core's transport (run them with BENCH_CLIENTS=...).
@@ -81,12 +87,12 @@ class WorkerError(Exception):
 class Worker:
     """A long-lived worker process speaking the one-line protocol."""
 
-    def __init__(self, name, argv, env, logdir):
+    def __init__(self, name, argv, env, logdir, cpus=None):
         self.name = name
         self.log_path = os.path.join(logdir, "%s.log" % name)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log,
-                                     env=env, text=True, bufsize=1)
+                                     env=env, text=True, bufsize=1, preexec_fn=pinner(cpus))
 
     def run(self, client, op, base, seconds, threads, timeout):
         if self.proc.poll() is not None:
@@ -126,14 +132,21 @@ class Worker:
         self.log.close()
 
 
-def run_wrk(url, op, seconds, lua_post):
+def pinner(cpus):
+    """A preexec_fn that pins the child to `cpus` (None: leave it free)."""
+    if not cpus:
+        return None
+    return lambda: os.sched_setaffinity(0, cpus)
+
+
+def run_wrk(url, op, seconds, lua_post, cpus=None):
     secs = max(1, int(round(seconds)))
     argv = ["wrk", "-t1", "-c1", "-d%ds" % secs, "--timeout", "10s",
             "-H", "Authorization: Bearer " + KEY, "-H", "Accept: application/json"]
     if op == "post":
         argv += ["-s", lua_post]
     argv.append(url)
-    out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 30)
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 30, preexec_fn=pinner(cpus))
     text = out.stdout + out.stderr
     if out.returncode != 0:
         raise WorkerError("wrk failed: %s" % text.strip()[-300:])
@@ -219,6 +232,9 @@ def main():
     ap.add_argument("--protos", default="http,https")
     ap.add_argument("--out", default="")
     ap.add_argument("--nginx-version", default="")
+    ap.add_argument("--pin-cpu", type=int, default=-1,
+                    help="the CPU nginx is pinned to; wrk and the one-thread clients are pinned to it "
+                         "too (-1: pin nothing)")
     a = ap.parse_args()
 
     here = os.path.dirname(os.path.abspath(__file__))
@@ -291,22 +307,26 @@ def main():
                         if key in failed:
                             continue
                         try:
+                            # One-thread clients share nginx's CPU; N-thread clients may use all CPUs.
+                            cpus = {a.pin_cpu} if a.pin_cpu >= 0 and c.pin else None
+                            wkey = (c.worker, bool(cpus))
                             if c.worker == "wrk":
-                                rate = run_wrk(url(proto, op), op, a.seconds, lua_post)
+                                rate = run_wrk(url(proto, op), op, a.seconds, lua_post, cpus)
                             else:
-                                if c.worker not in workers:
-                                    workers[c.worker] = Worker(c.worker, argvs[c.worker], env, logdir)
-                                n, s, cpu = workers[c.worker].run(c.wname, op, bases[proto], a.seconds,
-                                                                  c.threads, timeout)
+                                if wkey not in workers:
+                                    workers[wkey] = Worker("%s%s" % (c.worker, "-pinned" if cpus else ""),
+                                                           argvs[c.worker], env, logdir, cpus)
+                                n, s, cpu = workers[wkey].run(c.wname, op, bases[proto], a.seconds,
+                                                              c.threads, timeout)
                                 rate = n / s
                                 if cpu is not None and n:
                                     cpu_us.setdefault(key, []).append(cpu / n * 1e6)
                         except (WorkerError, OSError, subprocess.TimeoutExpired) as e:
                             failed[key] = str(e)
                             say("%s %s %s failed: %s" % (c.name, op, proto, e))
-                            if isinstance(e, WorkerError) and c.worker in workers and \
-                                    workers[c.worker].proc.poll() is not None:
-                                workers.pop(c.worker).close()
+                            if isinstance(e, WorkerError) and wkey in workers and \
+                                    workers[wkey].proc.poll() is not None:
+                                workers.pop(wkey).close()
                             continue
                         results.setdefault(key, [None] * a.rounds)[r] = rate
             say("round %d/%d done (%.0f s)" % (r + 1, a.rounds, time.time() - t0))
@@ -336,11 +356,17 @@ def main():
     lines = []
     lines.append("Machine: %s. %s." % (machine(), versions(a.venv_python, nginx_version)))
     lines.append("")
+    if a.pin_cpu >= 0:
+        placement = ("nginx (1 worker), wrk and every one-thread client pinned to CPU %d, so each call is a "
+                     "same-CPU ping-pong and the figures measure CPU cost, not cross-CPU wake-ups; "
+                     "the N-thread rows may use every CPU" % a.pin_cpu)
+    else:
+        placement = "nothing pinned (nginx 1 worker)"
     lines.append("Run: %s; %d interleaved rounds × %g s per client, operation and protocol; "
-                 "keep-alive, one connection per thread; nginx 1 worker on 127.0.0.1; "
+                 "keep-alive, one connection per thread, 127.0.0.1; %s; "
                  "HTTPS with a private CA every client trusts explicitly. Figures are medians over the "
                  "rounds; ratios are medians of the per-round ratios." %
-                 (time.strftime("%Y-%m-%d %H:%M %Z"), a.rounds, a.seconds))
+                 (time.strftime("%Y-%m-%d %H:%M %Z"), a.rounds, a.seconds, placement))
     lines.append("")
     hdr = ["operation", "client", "HTTP calls/s", "÷ py-dactyl", "÷ wrk", "HTTPS calls/s", "÷ py-dactyl",
            "÷ wrk"]
@@ -362,8 +388,10 @@ def main():
                     cells += ["failed", "–", "–"]
                     continue
                 cells.append(fmt_rate(v))
-                cells.append(fmt_ratio(ratio(c.name, "pydactyl", op, proto)) if c.name != "pydactyl" else "1×")
-                cells.append(fmt_ratio(ratio(c.name, "wrk", op, proto), pct=True) if c.name != "wrk" else "100%")
+                vs_py = ratio(c.name, "pydactyl", op, proto)
+                vs_wrk = ratio(c.name, "wrk", op, proto)
+                cells.append(fmt_ratio(vs_py) if c.name != "pydactyl" else "1×")
+                cells.append(fmt_ratio(vs_wrk, pct=True) if c.name != "wrk" else "100%")
             lines.append("| " + " | ".join(cells) + " |")
 
     # CPU per call: the client process's CPU time (all its threads) over the calls it made.
@@ -385,15 +413,21 @@ def main():
     # The targets of the issue, read off the same rounds (information, never a pass/fail exit).
     targets = []
 
-    def tgt(desc, num, den, op, need, fmt=lambda v: fmt_ratio(v)):
+    def tgt(desc, num, den, op, need, fmt=lambda v: "%.2f×" % v, floor=None):
+        """One target row; `floor`: a bare client whose own ratio is shown when the target is
+        missed, to tell the transport's share of the gap from ours."""
         row = [desc]
         verdicts = []
         for proto in PROTOS:
             v = ratio(num, den, op, proto) if proto in protos else None
             row.append(fmt(v) if v is not None else "–")
-            if v is not None:
+            if v is not None and need is not None:
                 verdicts.append(v >= need)
-        verdict = "–" if not verdicts else ("met" if all(verdicts) else "**missed**")
+        verdict = "" if need is None else "–" if not verdicts else ("met" if all(verdicts) else "**missed**")
+        if verdicts and not all(verdicts) and floor and floor in names:
+            fv = [ratio(floor, den, op, p) for p in PROTOS if p in protos]
+            label = next(c.label for c in clients if c.name == floor)
+            verdict += " (%s: %s)" % (label, " / ".join(fmt(v) if v is not None else "–" for v in fv))
         targets.append("| " + " | ".join(row + [verdict]) + " |")
 
     names = {c.name for c in clients}
@@ -406,19 +440,24 @@ def main():
                 tgt("%s ≥ bare reqwest::blocking, %s" % (label, OPS[op]), ours, "reqwest-blocking", op, 1.0)
             if "wrk" in names:
                 tgt("%s ≥ 50%% of wrk, %s" % (label, OPS[op]), ours, "wrk", op, 0.5,
-                    lambda v: fmt_ratio(v, pct=True))
+                    lambda v: fmt_ratio(v, pct=True), floor="reqwest-async")
     if "python" in names and "pydactyl" in names:
         if "small" in ops:
             tgt("Python ≥ 6× py-dactyl (aim 10×), %s" % OPS["small"], "python", "pydactyl", "small", 6.0)
         if "large" in ops:
             tgt("Python ≥ 2× py-dactyl, %s" % OPS["large"], "python", "pydactyl", "large", 2.0)
         if "post" in ops:
-            tgt("Python vs py-dactyl, %s (no target)" % OPS["post"], "python", "pydactyl", "post", 0.0)
-    for multi, single, label, need in (("python-threads", "python", "Python", 1.5), ("c-threads", "c", "C", 0.0)):
-        if multi in names and single in names:
+            tgt("Python ÷ py-dactyl, %s" % OPS["post"], "python", "pydactyl", "post", None)
+    for multi, singles, label, need in (("python-threads", ("python", "python-free"), "Python", 1.5),
+                                        ("c-threads", ("c", "c-free"), "C", None)):
+        for single in singles:
+            if multi not in names or single not in names:
+                continue
             for op in ops:
-                desc = "%s %d threads ÷ 1 thread, %s" % (label, a.threads, OPS[op])
-                desc += " (target ≥ 1.5×)" if need else " (no target)"
+                desc = "%s %d threads ÷ 1 thread %s, %s" % (
+                    label, a.threads, "pinned with nginx (its best case)" if single in ("python", "c")
+                    else "placed like the threads (unpinned)", OPS[op])
+                desc += " (target ≥ 1.5×)" if need else ""
                 tgt(desc, multi, single, op, need)
     if targets:
         lines.append("")

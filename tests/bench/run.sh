@@ -17,6 +17,9 @@
 #   BENCH_TARGET_DIR      target dir of the bench's own cargo project (default: TARGET_DIR)
 #   BENCH_VENV            the bench's virtualenv (default: .venv-bench at the repo root)
 #   BENCH_SKIP_BUILD=1    reuse what is built; build nothing
+#   BENCH_PIN=same       same: nginx, wrk and the one-thread clients share one CPU (the steady
+#                         figure: a cross-CPU wake-up costs more than a whole call on some VMs);
+#                         none: let the scheduler place everything
 #   BENCH_SERVE=1         start nginx, print its URLs and serve until stopped (for profiling)
 set -euo pipefail
 
@@ -42,7 +45,6 @@ need_apt=()
 command -v wrk >/dev/null || need_apt+=(wrk)
 command -v openssl >/dev/null || need_apt+=(openssl)
 command -v cc >/dev/null || need_apt+=(gcc)
-"$PY" -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "installing Debian packages: ${need_apt[*]}"
   $SUDO apt-get update -qq
@@ -55,16 +57,26 @@ fi
 NGINX="$(find_nginx)"
 [ -n "$NGINX" ] || { say "nginx is not installed and could not be installed"; exit 1; }
 
-# --- the bench's virtualenv: py-dactyl (latest), requests, maturin -----------------------------
+# --- the bench's virtualenv: py-dactyl (latest), requests ------------------------------------
+make_venv() {
+  "$PY" -m venv "$VENV" 2>/dev/null && return 0
+  rm -rf "$VENV"
+  say "python3 -m venv failed; installing python3-venv"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+  "$PY" -m venv "$VENV"
+}
 if [ ! -x "$VENV/bin/python" ]; then
   say "creating $VENV"
-  "$PY" -m venv "$VENV"
+  make_venv
 fi
 VPY="$VENV/bin/python"
-if ! "$VPY" -c 'import pydactyl, requests' 2>/dev/null || [ ! -x "$VENV/bin/maturin" ]; then
-  say "installing py-dactyl, requests and maturin into $VENV"
-  "$VPY" -m pip install -q --upgrade pip >/dev/null
-  "$VPY" -m pip install -q --upgrade py-dactyl requests maturin
+# The latest py-dactyl each run (what a user would get today); an offline run keeps what is there.
+if [ "$SKIP_BUILD" != 1 ] || ! "$VPY" -c 'import pydactyl, requests' 2>/dev/null; then
+  say "installing the latest py-dactyl and requests into $VENV"
+  "$VPY" -m pip install -q --disable-pip-version-check --upgrade py-dactyl requests \
+    || "$VPY" -c 'import pydactyl, requests' 2>/dev/null \
+    || { say "cannot install py-dactyl and requests"; exit 1; }
 fi
 
 # --- builds ------------------------------------------------------------------------------------
@@ -79,8 +91,8 @@ fi
 C_BIN=""
 C_SKIP=""
 HEADER="$ROOT/include/pterodactyl.h"
-if [ ! -f "$ROOT/ffi/src/lib.rs" ] || ! grep -q ptero_client_new "$ROOT/ffi/src/lib.rs" 2>/dev/null || [ ! -f "$HEADER" ]; then
-  C_SKIP="the C library is not built yet (no ptero_client_new in ffi/src/lib.rs or no include/pterodactyl.h)"
+if ! grep -rqs ptero_client_new "$ROOT/ffi/src" || ! grep -qs ptero_client_new "$HEADER"; then
+  C_SKIP="the C library is not there yet (no ptero_client_new in ffi/src or include/pterodactyl.h)"
 else
   if [ "$SKIP_BUILD" != 1 ]; then
     say "building libpterodactyl (release)"
@@ -102,19 +114,29 @@ else
 fi
 [ -z "$C_SKIP" ] || say "skipping the C rows: $C_SKIP"
 
-# The Python package: a release wheel from maturin, installed into the bench's venv.
+# The Python package: its release wheel (python/build-wheel.sh, maturin), installed into the venv.
 PY_SKIP=""
 if [ ! -f "$ROOT/python/pyproject.toml" ]; then
   PY_SKIP="the Python package is not there yet (no python/pyproject.toml)"
 elif [ "$SKIP_BUILD" != 1 ]; then
-  say "building the Python wheel (maturin build --release)"
-  WHEELS="$TARGET_DIR/bench-wheels"
-  rm -rf "$WHEELS"
-  if CARGO_TARGET_DIR="$TARGET_DIR" "$VENV/bin/maturin" build --release --quiet -m "$ROOT/python/Cargo.toml" \
-       -i "$VPY" -o "$WHEELS" >"$TARGET_DIR/bench-maturin.log" 2>&1; then
-    "$VPY" -m pip install -q --force-reinstall --no-deps "$WHEELS"/*.whl
+  say "building the Python wheel (release)"
+  log="$BENCH_TARGET_DIR/bench-wheel.log"
+  mkdir -p "$BENCH_TARGET_DIR"
+  wheel=""
+  if [ -x "$ROOT/python/build-wheel.sh" ]; then
+    wheel="$(TARGET_DIR="$TARGET_DIR" PYTHON="$VPY" "$ROOT/python/build-wheel.sh" 2>"$log" | tail -n1)" || wheel=""
   else
-    PY_SKIP="maturin build failed (see $TARGET_DIR/bench-maturin.log)"
+    "$VPY" -m pip install -q --disable-pip-version-check "maturin>=1.9.4,<2" >"$log" 2>&1 || true
+    rm -rf "$TARGET_DIR/bench-wheels"
+    if CARGO_TARGET_DIR="$TARGET_DIR" "$VENV/bin/maturin" build --release -m "$ROOT/python/Cargo.toml" \
+         -i "$VPY" -o "$TARGET_DIR/bench-wheels" >>"$log" 2>&1; then
+      wheel="$(ls "$TARGET_DIR"/bench-wheels/*.whl | head -n1)"
+    fi
+  fi
+  if [ -n "$wheel" ] && [ -f "$wheel" ]; then
+    "$VPY" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+  else
+    PY_SKIP="the Python wheel did not build (see $log)"
   fi
 fi
 if [ -z "$PY_SKIP" ] && ! "$VPY" -c 'import pterodactyl; pterodactyl.Client' 2>/dev/null; then
@@ -163,8 +185,17 @@ EOF
 )
 USER_LINE=""
 [ "$(id -u)" -ne 0 ] || USER_LINE="user $(id -un) $(id -gn);"
+# Placement: with BENCH_PIN=same (default) nginx's worker runs on the first CPU this process may
+# use, and bench.py pins wrk and the one-thread clients there too.
+PIN_CPU=-1
+AFFINITY_LINE=""
+if [ "${BENCH_PIN:-same}" = same ]; then
+  PIN_CPU="$("$PY" -c 'import os; print(min(os.sched_getaffinity(0)))')"
+  AFFINITY_LINE="worker_cpu_affinity 1$(printf '%*s' "$PIN_CPU" '' | tr ' ' 0);"
+fi
 sed -e "s|@DIR@|$WORK|g" -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@HTTPS_PORT@|$HTTPS_PORT|g" \
-    -e "s|@USER_LINE@|$USER_LINE|g" "$HERE/nginx.conf.in" > "$WORK/nginx.conf"
+    -e "s|@USER_LINE@|$USER_LINE|g" -e "s|@AFFINITY_LINE@|$AFFINITY_LINE|g" \
+    "$HERE/nginx.conf.in" > "$WORK/nginx.conf"
 "$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -e "$WORK/error.log" -t -q 2>"$WORK/nginx-t.log" || {
   cat "$WORK/nginx-t.log" >&2; say "nginx rejected its configuration"; exit 1; }
 "$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -e "$WORK/error.log"
@@ -186,7 +217,7 @@ say "nginx $("$NGINX" -v 2>&1 | sed 's/.*\///') on 127.0.0.1:$HTTP_PORT (http) a
 # BENCH_SERVE=1: only serve (for profiling by hand); stop with Ctrl-C or a TERM.
 if [ "${BENCH_SERVE:-0}" = 1 ]; then
   say "serving until stopped: BENCH_HTTP=http://127.0.0.1:$HTTP_PORT BENCH_HTTPS=https://127.0.0.1:$HTTPS_PORT BENCH_CA=$WORK/ca.pem BENCH_ID=$SERVER_ID"
-  while sleep 3600; do :; done
+  while :; do sleep 3600 & wait $!; done
 fi
 
 # --- measure -----------------------------------------------------------------------------------
@@ -202,6 +233,7 @@ args=(
   --seconds "${BENCH_SECONDS:-1}"
   --threads "${BENCH_THREADS:-8}"
   --out "${BENCH_OUT:-$HERE/results.md}"
+  --pin-cpu "$PIN_CPU"
 )
 [ -n "$C_BIN" ] && args+=(--c "$C_BIN") || args+=(--skip-c "$C_SKIP")
 [ -z "$PY_SKIP" ] || args+=(--skip-python "$PY_SKIP")

@@ -397,6 +397,48 @@ fn parse_run(w: &mut Worker, args: &[&str]) -> Result<Measured, String> {
     w.run(kind, op, args[2], secs, threads.max(1))
 }
 
+/// `ptero-bench decode FILE`: where the time of decoding a server list goes, without the network
+/// (each step timed over the same bytes, µs per document).
+fn decode_profile(path: Option<&str>) {
+    use pterodactyl_client::{shape, Page, Server};
+    let Some(path) = path else {
+        eprintln!("usage: ptero-bench decode servers.json");
+        std::process::exit(2);
+    };
+    let bytes = std::fs::read(path).unwrap_or_else(|e| {
+        eprintln!("ptero-bench: {path}: {e}");
+        std::process::exit(2)
+    });
+    fn time<T>(label: &str, mut f: impl FnMut() -> T) {
+        for _ in 0..20 {
+            black_box(f());
+        }
+        let n = 200;
+        let t = Instant::now();
+        for _ in 0..n {
+            black_box(f());
+        }
+        println!("{:>9.1} µs  {label}", t.elapsed().as_secs_f64() * 1e6 / n as f64);
+    }
+    let value = shape::build(&bytes, &mut shape::ValueBuilder).expect("valid fixture");
+    time("serde_json::from_slice::<Value> (bare)", || serde_json::from_slice::<Value>(&bytes).unwrap());
+    time("shape::build(ValueBuilder) (the core's generic path)", || {
+        shape::build(&bytes, &mut shape::ValueBuilder).unwrap()
+    });
+    time("clone of the normalized Value (for the next rows)", || value.clone());
+    time("clone + serde_json::from_value::<Page<Server>>", || {
+        serde_json::from_value::<Page<Server>>(value.clone()).unwrap()
+    });
+    time("clone + serde_path_to_error::deserialize::<Page<Server>> (the core's typed decode)", || {
+        serde_path_to_error::deserialize::<_, Page<Server>>(value.clone()).unwrap()
+    });
+    time("serde_json::to_vec of the normalized Value", || serde_json::to_vec(&value).unwrap());
+    let normalized = serde_json::to_vec(&value).unwrap();
+    time("serde_json::from_slice::<Page<Server>> of normalized bytes (typed, no Value)", || {
+        serde_json::from_slice::<Page<Server>>(&normalized).unwrap()
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let env = match Env::load() {
@@ -418,6 +460,7 @@ fn main() {
                 }
             }
         }
+        Some("decode") => decode_profile(args.get(2).map(String::as_str)),
         Some("worker") => {
             let stdin = std::io::stdin();
             let mut out = std::io::stdout().lock();
