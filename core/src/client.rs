@@ -420,8 +420,17 @@ impl Client {
         op_id: &'static str,
         params: Map<String, Value>,
     ) -> Result<T> {
-        let value = self.execute(ops::get(op_id), params)?.build(&mut shape::ValueBuilder)?;
-        decode(value)
+        let raw = self.execute(ops::get(op_id), params)?;
+        // Plain decoding first: tracking the path of every field costs more than the decoding
+        // itself on a large list. Only when it fails is the answer decoded again, to name the
+        // field that did not fit.
+        match serde_json::from_value(raw.build(&mut shape::ValueBuilder)?) {
+            Ok(model) => Ok(model),
+            Err(plain) => match decode::<T>(raw.build(&mut shape::ValueBuilder)?) {
+                Err(named) => Err(named),
+                Ok(_) => Err(Error::Decode { path: String::from("$"), message: plain.to_string() }),
+            },
+        }
     }
 
     /// Runs a call whose answer carries nothing.

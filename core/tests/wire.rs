@@ -251,3 +251,41 @@ fn an_extra_root_certificate_and_the_insecure_opt_out_are_accepted() {
     Client::builder("https://127.0.0.1:1", OWNER_KEY).add_root_certificate_pem(pem).build().unwrap();
     Client::builder("https://127.0.0.1:1", OWNER_KEY).danger_accept_invalid_certs(true).build().unwrap();
 }
+
+/// Answers every request on a loopback port with one fixed JSON body (a panel of the wrong shape).
+fn fixed_json_server(body: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn a_wrongly_shaped_answer_is_a_decode_error_naming_the_field() {
+    let url = fixed_json_server(
+        r#"{"object":"stats","attributes":{"current_state":"running","is_suspended":false,"resources":{"memory_bytes":"lots","cpu_absolute":1.0,"disk_bytes":1,"network_rx_bytes":1,"network_tx_bytes":1,"uptime":1}}}"#,
+    );
+    let client = Client::new(&url, OWNER_KEY).unwrap();
+    match client.server(SURVIVAL).resources() {
+        Err(Error::Decode { path, message }) => {
+            assert_eq!(path, "resources.memory_bytes", "{message}");
+            assert!(message.contains("invalid type"), "{message}");
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    // The generic call has no model to fit, so the same answer decodes fine there.
+    let value = client.call("server.resources", json!({"server": SURVIVAL})).unwrap();
+    assert_eq!(value["resources"]["memory_bytes"], "lots");
+}
