@@ -21,7 +21,7 @@ mod boundary;
 mod params;
 mod typed;
 
-use boundary::{answer, arg, catch, out_slot, set_last_error, take_last_error};
+use boundary::{answer, arg, catch, out_slot, set_last_error, take_last_error, Failure};
 pub use typed::*;
 
 /// What a call did. Every fallible function returns one; the numbers are stable and a retired
@@ -163,11 +163,12 @@ pub unsafe extern "C" fn ptero_client_new(
     out_client: *mut *mut PteroClient,
 ) -> PteroStatus {
     // SAFETY: NULL or writable (the caller's promise).
-    let client_slot = unsafe { out_slot(out_client) };
+    let Some(client_slot) = (unsafe { out_slot(out_client) }) else {
+        let refused = pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into());
+        set_last_error(Some(&Failure::Error(refused)));
+        return PteroStatus::InvalidArgument;
+    };
     let built = catch(|| {
-        let Some(_) = client_slot.as_ref() else {
-            return Err(pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into()));
-        };
         let panel_url: &str = arg!(panel_url);
         let api_key: &str = arg!(api_key);
         let options: Value = arg!(options_json);
@@ -175,14 +176,13 @@ pub unsafe extern "C" fn ptero_client_new(
         let client = Client::builder(panel_url, api_key).options(&options).build()?;
         Ok(Box::into_raw(Box::new(PteroClient { client })))
     });
-    match (built, client_slot) {
-        (Ok(handle), Some(slot)) => {
+    match built {
+        Ok(handle) => {
             set_last_error(None);
-            *slot = handle;
+            *client_slot = handle;
             PteroStatus::Ok
         }
-        (Ok(_), None) => unreachable!("checked above"),
-        (Err(failure), _) => {
+        Err(failure) => {
             set_last_error(Some(&failure));
             failure.status()
         }
@@ -239,7 +239,7 @@ pub unsafe extern "C" fn ptero_call(
         let client: &Client = arg!(client);
         let op_id: &str = arg!(op_id);
         let params: Value = arg!(params_json);
-        Ok(client.call(op_id, params)?.to_string())
+        typed::call(client, op_id, params)
     })
 }
 

@@ -431,7 +431,7 @@ pub unsafe extern "C" fn ptero_server_allocations_delete(
 }
 
 /// Runs one operation through the core's generic call and prints its result.
-fn call(client: &Client, op: &str, params: Value) -> Result<String, Error> {
+pub(crate) fn call(client: &Client, op: &str, params: Value) -> Result<String, Error> {
     client.call(op, params).map(|v| v.to_string())
 }
 
