@@ -2,6 +2,8 @@
 #
 #   make demo    build everything, start the fake panel, run the Rust, C and Python examples
 #   make test    install what is missing, then fmt, clippy, header check and every suite
+#   make codegen regenerate what derives from the operations table (C functions, Python
+#                methods, docs/operations.md, the Rust coverage test), then the header
 #   make header  regenerate include/pterodactyl.h with the pinned cbindgen
 #   make bench   benchmarks (never part of `make test`)
 
@@ -11,7 +13,7 @@ export TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 export FAKE_PANEL_BIN ?= $(TARGET_DIR)/debug/fake-panel
 
-.PHONY: all build deps demo test lint header header-check test-rust test-c test-python bench clean
+.PHONY: all build deps demo test lint codegen codegen-check header header-check test-rust test-c test-python bench clean
 
 all: build
 
@@ -28,6 +30,13 @@ lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
+codegen:
+	$(CARGO) run -q -p xtask -- codegen
+	ffi/gen-header.sh
+
+codegen-check:
+	$(CARGO) run -q -p xtask -- codegen --check
+
 header:
 	ffi/gen-header.sh
 
@@ -35,7 +44,7 @@ header-check:
 	ffi/gen-header.sh --check
 
 test-rust:
-	$(CARGO) test -p pterodactyl-client -p fake-panel -p pterodactyl-ffi
+	$(CARGO) test -p pterodactyl-client -p fake-panel -p pterodactyl-ffi -p xtask
 
 test-c: build
 	tests/c/run.sh
@@ -43,7 +52,7 @@ test-c: build
 test-python: build
 	tests/python/run.sh
 
-test: deps lint header-check test-rust test-c test-python
+test: deps lint codegen-check header-check test-rust test-c test-python
 	@echo "make test: every suite passed"
 
 bench: deps build

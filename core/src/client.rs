@@ -12,12 +12,14 @@ use crate::error::{ApiErrorItem, Error, Result, Secret};
 use crate::ops::{self, Operation, Response};
 use crate::request::{self, PreparedBody};
 use crate::shape;
-use crate::transport::{Answer, Failure, Transport};
+use crate::transport::{Answer, Failure, Request, Transport};
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Default time allowed for a whole request, answer included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Default largest answer accepted (64 MiB): see [`ClientBuilder::max_response_bytes`].
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// When and how often a request is tried again.
 ///
@@ -86,7 +88,11 @@ pub struct RateLimit {
 /// The builder's settings as one JSON object, so the C and Python fronts read them the same way:
 /// `{"timeout_ms": 30000, "connect_timeout_ms": 10000, "user_agent": "...", "ca_cert_pem":
 /// "-----BEGIN CERTIFICATE-----...", "accept_invalid_certs": false, "max_retries": 3,
-/// "max_retry_wait_ms": 60000}`. Every key is optional; an unknown key is refused.
+/// "max_retry_wait_ms": 60000, "max_response_bytes": 67108864}`. Every key is optional; an
+/// unknown key is refused, and so is a timeout or answer limit of 0.
+///
+/// TLS: the operating system's trust store and the bundled Mozilla (webpki) roots are trusted,
+/// plus `ca_cert_pem` when given.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -105,6 +111,8 @@ pub struct ClientOptions {
     pub max_retries: Option<u32>,
     /// [`RetryPolicy::max_total_wait`] in milliseconds.
     pub max_retry_wait_ms: Option<u64>,
+    /// [`ClientBuilder::max_response_bytes`].
+    pub max_response_bytes: Option<u64>,
 }
 
 impl ClientOptions {
@@ -118,6 +126,11 @@ impl ClientOptions {
 }
 
 /// Builds a [`Client`].
+///
+/// Certificates: a panel's certificate is checked against the operating system's trust store
+/// (so a company CA installed system-wide works) and the bundled Mozilla roots (webpki-roots,
+/// for systems without a usable store), plus any root added with
+/// [`ClientBuilder::add_root_certificate_pem`].
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -136,6 +149,7 @@ pub struct ClientBuilder {
     ca_pems: Vec<Vec<u8>>,
     accept_invalid_certs: bool,
     retry: RetryPolicy,
+    max_response_bytes: u64,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -149,6 +163,7 @@ impl fmt::Debug for ClientBuilder {
             .field("extra_ca_certs", &self.ca_pems.len())
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -164,6 +179,7 @@ impl ClientBuilder {
             ca_pems: Vec::new(),
             accept_invalid_certs: false,
             retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 
@@ -186,7 +202,7 @@ impl ClientBuilder {
     }
 
     /// Trusts one more root certificate (PEM), for self-hosted panels with their own CA. The
-    /// public web roots stay trusted.
+    /// operating system's trust store and the bundled web roots stay trusted.
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.ca_pems.push(pem.into());
         self
@@ -202,6 +218,14 @@ impl ClientBuilder {
     /// The retry policy (see [`RetryPolicy`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// The largest answer accepted, in bytes (default 64 MiB). A larger answer fails with
+    /// [`Error::TooLarge`]: at once when the panel announces its length, otherwise as soon as
+    /// that many bytes have arrived, so a runaway answer never fills the memory.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
         self
     }
 
@@ -228,13 +252,26 @@ impl ClientBuilder {
         if let Some(ms) = o.max_retry_wait_ms {
             self.retry.max_total_wait = Duration::from_millis(ms);
         }
+        if let Some(limit) = o.max_response_bytes {
+            self.max_response_bytes = limit;
+        }
         self
     }
 
     /// Checks the settings and builds the client. Fails with [`Error::InvalidInput`] for a URL
-    /// that is not `http(s)://host[:port][/prefix]`, an empty or non-ASCII key, or a bad PEM.
+    /// that is not `http(s)://host[:port][/prefix]`, an empty or non-ASCII key, a bad PEM, or a
+    /// timeout or answer limit of 0 (which would make every call fail).
     pub fn build(self) -> Result<Client> {
         let base = api_base(&self.panel_url)?;
+        for (zero, name) in [
+            (self.timeout.is_zero(), "timeout (`timeout_ms`)"),
+            (self.connect_timeout.is_zero(), "connect timeout (`connect_timeout_ms`)"),
+            (self.max_response_bytes == 0, "answer limit (`max_response_bytes`)"),
+        ] {
+            if zero {
+                return Err(Error::invalid(format!("the {name} must be more than 0")));
+            }
+        }
         let key = self.api_key.0.trim();
         if key.is_empty() {
             return Err(Error::invalid("the API key is empty"));
@@ -291,16 +328,21 @@ impl ClientBuilder {
                 timeout: self.timeout,
                 connect_timeout: self.connect_timeout,
                 retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
                 rate_limit: Mutex::new(None),
             }),
+            timeout: None,
+            cancel: None,
         })
     }
 }
 
 /// `https://panel.example.com[/prefix][/]` → `https://panel.example.com[/prefix]/api/client`.
 fn api_base(panel_url: &str) -> Result<String> {
-    let url = panel_url.trim();
-    let parsed = reqwest::Url::parse(url)
+    let raw = panel_url.trim();
+    // Every message names the URL without its `user:password@`, which must never be echoed.
+    let url = &without_credentials(raw);
+    let parsed = reqwest::Url::parse(raw)
         .map_err(|e| Error::invalid(format!("the panel URL {url:?} is not a valid URL: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(Error::invalid(format!(
@@ -310,16 +352,30 @@ fn api_base(panel_url: &str) -> Result<String> {
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err(Error::invalid(format!("the panel URL {url:?} has no host")));
     }
-    if parsed.query().is_some() || parsed.fragment().is_some() || !parsed.username().is_empty() {
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::invalid(format!(
-            "the panel URL {url:?} must not carry a query, fragment or credentials"
+            "the panel URL {url:?} must not carry credentials (`user:password@`); the API key is \
+             the only credential the panel needs"
         )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::invalid(format!("the panel URL {url:?} must not carry a query or fragment")));
     }
     let mut base = parsed.as_str().trim_end_matches('/').to_owned();
     if !base.ends_with("/api/client") {
         base.push_str("/api/client");
     }
     Ok(base)
+}
+
+/// `https://user:pw@host/x` → `https://***@host/x`, also for text that does not parse as a URL.
+fn without_credentials(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
+    }
 }
 
 struct Inner {
@@ -329,8 +385,12 @@ struct Inner {
     timeout: Duration,
     connect_timeout: Duration,
     retry: RetryPolicy,
+    max_response_bytes: u64,
     rate_limit: Mutex<Option<RateLimit>>,
 }
+
+/// The check of [`Client::with_cancel_check`].
+type CancelCheck = Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// A client of one panel with one API key.
 ///
@@ -348,6 +408,10 @@ struct Inner {
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The whole-request timeout of [`Client::with_timeout`], replacing the builder's.
+    timeout: Option<Duration>,
+    /// The check of [`Client::with_cancel_check`].
+    cancel: Option<CancelCheck>,
 }
 
 impl fmt::Debug for Client {
@@ -355,7 +419,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base", &self.inner.base)
             .field("api_key", &self.inner.key)
-            .field("timeout", &self.inner.timeout)
+            .field("timeout", &self.timeout.unwrap_or(self.inner.timeout))
             .field("retry", &self.inner.retry)
             .finish_non_exhaustive()
     }
@@ -375,6 +439,34 @@ impl Client {
     /// The API root this client talks to (`…/api/client`).
     pub fn base_url(&self) -> &str {
         &self.inner.base
+    }
+
+    /// A client that shares this one's connections and settings but allows each request
+    /// `timeout` as a whole (answer included) instead of the builder's
+    /// [`timeout`](ClientBuilder::timeout). Cheap: for one slow call, make one and drop it.
+    ///
+    /// It also replaces the longer wait that long-running operations (`server.files.compress`,
+    /// `server.files.decompress`) get by default, [`ops::LONG_RUNNING_TIMEOUT`]. A zero
+    /// `timeout` makes every call fail with [`Error::InvalidInput`].
+    ///
+    /// ```no_run
+    /// # use std::time::Duration;
+    /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
+    /// let patient = client.with_timeout(Duration::from_secs(30 * 60));
+    /// patient.call("server.files.compress", serde_json::json!({"server": "d3aac109", "root": "/", "files": ["world"]}))?;
+    /// # Ok::<(), pterodactyl_client::Error>(())
+    /// ```
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client { timeout: Some(timeout), ..self.clone() }
+    }
+
+    /// A client that shares this one's connections and settings, and whose calls ask `check`
+    /// about every 50 ms while they wait for the panel (and while they wait to retry): when it
+    /// answers `true`, the call is abandoned and fails with [`Error::Cancelled`]. `check` runs
+    /// on the calling thread, outside any runtime, so it may do anything, even call the client.
+    /// The Python package uses it to let Ctrl-C through.
+    pub fn with_cancel_check(&self, check: impl Fn() -> bool + Send + Sync + 'static) -> Client {
+        Client { cancel: Some(Arc::new(check)), ..self.clone() }
     }
 
     /// The rate-limit headers of the most recent answer, if the panel sent them.
@@ -401,12 +493,7 @@ impl Client {
     /// own objects from it with [`Raw::build`] (the Python package builds dicts and lists in one
     /// pass). Every check, retry and error is the same as `call`'s.
     pub fn call_raw(&self, op_id: &str, params: Value) -> Result<Raw> {
-        let op = ops::find(op_id).ok_or_else(|| {
-            Error::invalid(format!(
-                "unknown operation {op_id:?}; the operation ids are those of operations.tsv, e.g. \"server.power\""
-            ))
-        })?;
-        self.execute(op, params_object(params)?)
+        self.execute(ops::lookup(op_id)?, params_object(params)?)
     }
 
     /// Like [`Client::call`], for an operation row already looked up.
@@ -438,22 +525,63 @@ impl Client {
         self.execute(ops::get(op_id), params).map(drop)
     }
 
+    /// Runs a call whose answer is raw bytes (`server.files.contents`).
+    pub(crate) fn bytes(&self, op_id: &'static str, params: Map<String, Value>) -> Result<Vec<u8>> {
+        Ok(self.execute(ops::get(op_id), params)?.into_bytes())
+    }
+
+    /// Runs a call that sends `content` as its raw request body (`server.files.write`).
+    pub(crate) fn unit_with_content(
+        &self,
+        op_id: &'static str,
+        params: Map<String, Value>,
+        content: Vec<u8>,
+    ) -> Result<()> {
+        self.execute_with(ops::get(op_id), params, Some(content)).map(drop)
+    }
+
+    /// Like [`Client::call_raw`] for an operation that sends a raw request body
+    /// (`server.files.write`): `content` is the body, byte for byte, and `params` must not
+    /// carry `content` as well.
+    pub fn call_raw_with_content(&self, op_id: &str, params: Value, content: Vec<u8>) -> Result<Raw> {
+        let op = ops::lookup(op_id)?;
+        self.execute_with(op, params_object(params)?, Some(content))
+    }
+
     fn execute(&self, op: &Operation, params: Map<String, Value>) -> Result<Raw> {
-        let prepared = request::prepare(&self.inner.base, op, params)?;
+        self.execute_with(op, params, None)
+    }
+
+    fn execute_with(&self, op: &Operation, params: Map<String, Value>, content: Option<Vec<u8>>) -> Result<Raw> {
+        let prepared = request::prepare(&self.inner.base, op, params, content)?;
         let body = prepared.body.map(|b| match b {
             PreparedBody::Json(bytes) => ("application/json", bytes::Bytes::from(bytes)),
-            PreparedBody::Raw(text) => ("text/plain", bytes::Bytes::from(text)),
+            PreparedBody::Raw(bytes) => ("application/octet-stream", bytes::Bytes::from(bytes)),
         });
+        let (timeout, effective_timeout) = self.timeout_for(op)?;
+        let limit = self.inner.max_response_bytes;
+        let cancel = self.cancel.as_deref();
         let policy = &self.inner.retry;
         let mut waited = Duration::ZERO;
         let mut attempt = 0u32;
+        // Waits only while both the number of tries and the total wait allow it.
+        let allowed = |wait: Duration, waited: Duration, attempt: u32| {
+            attempt < policy.max_retries && waited.saturating_add(wait) <= policy.max_total_wait
+        };
         loop {
-            let failure = match self.inner.transport.send(to_reqwest(op.method), &prepared.url, body.clone())
-            {
+            let request = Request {
+                method: to_reqwest(op.method),
+                url: &prepared.url,
+                body: body.clone(),
+                timeout,
+                max_bytes: limit,
+                cancel,
+            };
+            let failure = match self.inner.transport.send(request) {
                 Ok(answer) => match self.read(op, answer) {
                     Err(Error::RateLimited { retry_after, errors }) if op.method.is_idempotent() => {
                         let wait = retry_after.unwrap_or_else(|| backoff(policy, attempt));
-                        if attempt < policy.max_retries && waited + wait <= policy.max_total_wait {
+                        if allowed(wait, waited, attempt) {
                             Retry::After(wait)
                         } else {
                             Retry::No(Error::RateLimited { retry_after, errors })
@@ -462,11 +590,13 @@ impl Client {
                     other => return other,
                 },
                 Err(Failure::Setup(message)) => return Err(Error::Transport { message, connect: false }),
+                Err(Failure::TooLarge) => return Err(Error::TooLarge { limit }),
+                Err(Failure::Cancelled) => return Err(Error::Cancelled),
                 Err(Failure::Http(e)) => {
-                    let err = self.transport_error(&e);
+                    let err = self.transport_error(&e, effective_timeout);
                     let never_sent = matches!(err, Error::Transport { connect: true, .. });
                     let wait = backoff(policy, attempt);
-                    if never_sent && attempt < policy.max_retries && waited + wait <= policy.max_total_wait {
+                    if never_sent && allowed(wait, waited, attempt) {
                         Retry::After(wait)
                     } else {
                         Retry::No(err)
@@ -476,10 +606,43 @@ impl Client {
             match failure {
                 Retry::No(err) => return Err(err),
                 Retry::After(wait) => {
-                    std::thread::sleep(wait);
-                    waited += wait;
+                    self.pause(wait)?;
+                    waited = waited.saturating_add(wait);
                     attempt += 1;
                 }
+            }
+        }
+    }
+
+    /// The per-request timeout to send (when it is not the builder's) and the timeout in force.
+    fn timeout_for(&self, op: &Operation) -> Result<(Option<Duration>, Duration)> {
+        match self.timeout {
+            Some(t) if t.is_zero() => {
+                Err(Error::invalid("the timeout given to `with_timeout` must be more than 0"))
+            }
+            Some(t) => Ok((Some(t), t)),
+            None if op.long_running && self.inner.timeout < ops::LONG_RUNNING_TIMEOUT => {
+                Ok((Some(ops::LONG_RUNNING_TIMEOUT), ops::LONG_RUNNING_TIMEOUT))
+            }
+            None => Ok((None, self.inner.timeout)),
+        }
+    }
+
+    /// Waits before a retry, asking the cancel check (if any) as it goes.
+    fn pause(&self, wait: Duration) -> Result<()> {
+        let Some(cancel) = &self.cancel else {
+            std::thread::sleep(wait);
+            return Ok(());
+        };
+        let start = std::time::Instant::now();
+        loop {
+            let left = wait.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                return Ok(());
+            }
+            std::thread::sleep(left.min(Duration::from_millis(50)));
+            if cancel() {
+                return Err(Error::Cancelled);
             }
         }
     }
@@ -491,27 +654,47 @@ impl Client {
         self.note_rate_limit(headers);
         let content_type =
             headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-        let retry_after = headers
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let retry_after = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
         let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let is_json = content_type.contains("json");
+        // An HTML page (a login form, a proxy's error page) is never an answer of the API.
+        let is_html = content_type.contains("html");
 
         if (300..400).contains(&status) {
             return Err(self.not_json(status, &content_type, &body, Some(location.unwrap_or_default())));
         }
         if (200..300).contains(&status) {
-            return match op.response {
-                Response::Empty if body.is_empty() || !is_json || body.trim_ascii() == b"[]" => {
-                    Ok(Raw(Body::Null))
+            if is_html {
+                return Err(self.not_json(status, &content_type, &body, None));
+            }
+            // Only the status the operation answers with counts as success (and for operations
+            // without content, the panel's other ways of saying "done": 204, or 200/202 with an
+            // empty body or `[]`); anything else is something in the way, not the panel's answer.
+            let nothing = body.trim_ascii().is_empty() || body.trim_ascii() == b"[]";
+            let expected = status == op.success;
+            return match op.response() {
+                Response::Empty if status == 204 || (nothing && (expected || matches!(status, 200 | 202))) => {
+                    Ok(Raw(Body::Null, None))
                 }
-                Response::Text if !is_json => {
-                    Ok(Raw(Body::Text(String::from_utf8_lossy(&body).into_owned())))
+                Response::Bytes if expected && !is_json => Ok(Raw(Body::Bytes(body), None)),
+                Response::Json | Response::Bytes if expected && is_json => Ok(Raw(Body::Json(body), op.addition)),
+                _ if !is_json && !body.trim_ascii().is_empty() => {
+                    Err(self.not_json(status, &content_type, &body, None))
                 }
-                _ if !is_json => Err(self.not_json(status, &content_type, &body, None)),
-                _ => Ok(Raw(Body::Json(body))),
+                _ => Err(Error::Decode {
+                    path: String::from("$"),
+                    message: format!(
+                        "`{}` answers HTTP {}{}, but the panel answered HTTP {status} with {}",
+                        op.id,
+                        op.success,
+                        match op.response() {
+                            Response::Empty => " with no content",
+                            Response::Bytes => " with the file's bytes",
+                            Response::Json => " with JSON",
+                        },
+                        if body.trim_ascii().is_empty() { "no content".to_owned() } else { self.scrub(&snippet(&body)) },
+                    ),
+                }),
             };
         }
         // An error status: the panel's `{"errors":[...]}` document, or something else in the way.
@@ -556,11 +739,11 @@ impl Client {
         }
     }
 
-    fn transport_error(&self, e: &reqwest::Error) -> Error {
+    fn transport_error(&self, e: &reqwest::Error, timeout: Duration) -> Error {
         if e.is_timeout() {
             let connect = e.is_connect();
             return Error::Timeout {
-                timeout: if connect { self.inner.connect_timeout } else { self.inner.timeout },
+                timeout: if connect { self.inner.connect_timeout } else { timeout },
                 phase: if connect { "connect" } else { "request" },
             };
         }
@@ -595,38 +778,101 @@ impl Client {
 
 /// A successful answer, not decoded yet (see [`Client::call_raw`]).
 #[derive(Debug)]
-pub struct Raw(Body);
+pub struct Raw(Body, Option<ops::Addition>);
 
 #[derive(Debug)]
 enum Body {
     /// No content (204, or 202 with `[]`).
     Null,
-    /// A raw text answer (`server.files.contents`).
-    Text(String),
+    /// A raw answer (`server.files.contents`): the file's bytes.
+    Bytes(bytes::Bytes),
     /// A JSON document.
     Json(bytes::Bytes),
 }
 
 impl Raw {
-    /// Decodes the answer into the one JSON shape, built by `builder`.
+    /// The answer's bytes as they came: the file of `server.files.contents`, the JSON text of
+    /// a JSON answer, nothing for an answer without content.
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self.0 {
+            Body::Null => Vec::new(),
+            Body::Bytes(bytes) | Body::Json(bytes) => bytes.into(),
+        }
+    }
+
+    /// Decodes the answer into the one JSON shape, built by `builder`. A raw answer
+    /// (`server.files.contents`) becomes a string, and must then be UTF-8 text.
     pub fn build<B: shape::Builder>(&self, builder: &mut B) -> Result<B::Value> {
         let built = match &self.0 {
             Body::Null => builder.null(),
-            Body::Text(text) => builder.string(text),
+            Body::Bytes(bytes) => builder.string(std::str::from_utf8(bytes).map_err(|e| Error::Decode {
+                path: String::from("$"),
+                message: format!(
+                    "the file is not UTF-8 text ({e}); read it as bytes instead (Rust `files().contents()`, \
+                     C `ptero_server_files_contents`, Python `files.contents()`)"
+                ),
+            })?),
             Body::Json(bytes) => {
-                return shape::build(bytes, builder).map_err(|message| Error::Decode {
+                let mut built = shape::build(bytes, builder).map_err(|message| Error::Decode {
                     path: String::from("$"),
                     message: format!("the answer is not valid JSON: {message}"),
-                })
+                })?;
+                if let Some(addition) = self.1 {
+                    add(addition, bytes, builder, &mut built)?;
+                }
+                return Ok(built);
             }
         };
         built.map_err(|e| Error::Decode { path: String::from("$"), message: e.to_string() })
     }
 }
 
+/// Adds the core's own field to a built answer (see [`ops::Addition`]).
+fn add<B: shape::Builder>(addition: ops::Addition, json: &[u8], b: &mut B, built: &mut B::Value) -> Result<()> {
+    let missing = |what: &str| Error::Decode { path: what.to_owned(), message: String::from("missing") };
+    match addition {
+        ops::Addition::FullApiKey => {
+            #[derive(serde::Deserialize)]
+            struct Halves<'a> {
+                #[serde(borrow)]
+                attributes: Option<Identifier<'a>>,
+                #[serde(borrow)]
+                meta: Option<SecretToken<'a>>,
+            }
+            #[derive(serde::Deserialize)]
+            struct Identifier<'a> {
+                identifier: Option<&'a str>,
+            }
+            #[derive(serde::Deserialize)]
+            struct SecretToken<'a> {
+                secret_token: Option<&'a str>,
+            }
+            let halves: Halves<'_> = serde_json::from_slice(json)
+                .map_err(|e| Error::Decode { path: String::from("$"), message: e.to_string() })?;
+            let identifier = halves.attributes.and_then(|a| a.identifier).ok_or_else(|| missing("identifier"))?;
+            let secret = halves.meta.and_then(|m| m.secret_token).ok_or_else(|| missing("meta.secret_token"))?;
+            let decode = |e: B::Error| Error::Decode { path: String::from("key"), message: e.to_string() };
+            let key = b.key("key").map_err(decode)?;
+            let value = b.string(&format!("{identifier}{secret}")).map_err(decode)?;
+            b.insert(built, key, value).map_err(decode)
+        }
+    }
+}
+
 enum Retry {
     After(Duration),
     No(Error),
+}
+
+/// `Retry-After`: delay-seconds (a number too large for a `u64` is "very long") or an HTTP-date
+/// (how long from now until then; a past date is no wait).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {

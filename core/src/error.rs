@@ -115,6 +115,22 @@ pub enum Error {
     /// The arguments were refused before any request was made.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The answer was larger than the client accepts
+    /// ([`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); it was
+    /// not read further.
+    #[error(
+        "the panel's answer is larger than the client's limit of {limit} bytes (`max_response_bytes`); \
+         raise the limit if such an answer is expected"
+    )]
+    TooLarge {
+        /// The limit in force, in bytes.
+        limit: u64,
+    },
+    /// The call was abandoned before the panel answered, because the caller's cancel check
+    /// ([`Client::with_cancel_check`](crate::Client::with_cancel_check)) asked for it. A request
+    /// that was already sent may still take effect on the panel.
+    #[error("the call was cancelled before the panel answered")]
+    Cancelled,
 }
 
 impl Error {
@@ -136,7 +152,8 @@ impl Error {
     }
 
     /// A short stable name of the kind of error (`api`, `rate_limited`, `timeout`, `transport`,
-    /// `decode`, `not_json`, `invalid_input`), used by the C and Python fronts.
+    /// `decode`, `not_json`, `invalid_input`, `too_large`, `cancelled`), used by the C and
+    /// Python fronts.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Api { .. } => "api",
@@ -146,6 +163,8 @@ impl Error {
             Error::Decode { .. } => "decode",
             Error::NotJson { .. } => "not_json",
             Error::InvalidInput(_) => "invalid_input",
+            Error::TooLarge { .. } => "too_large",
+            Error::Cancelled => "cancelled",
         }
     }
 

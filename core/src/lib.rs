@@ -34,6 +34,8 @@ pub use client::{
 pub use error::{ApiErrorItem, Error, Result};
 pub use models::*;
 pub use resources::{
-    Activity, Allocations, ListActivity, ListServers, PageIter, ServerHandle, ServerListType, Servers,
-    Settings, StartupApi,
+    AccountActivity, AccountApi, Activity, Allocations, ApiKeys, Backups, Databases, Email, Files,
+    ListActivity, ListBackups, ListServers, NewBackup, PageIter, Password, PullFile, ScheduleParams,
+    Schedules, ServerHandle, ServerListType, Servers, Settings, SshKeys, StartupApi, TaskParams, Tasks,
+    TwoFactor, Users,
 };

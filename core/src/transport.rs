@@ -5,14 +5,45 @@
 //! reqwest's async client itself, on a current-thread tokio runtime of its own (kept per client,
 //! per thread): no hand-off, and one client stays safe to share across threads, each thread with
 //! its own keep-alive connection.
+//!
+//! Three situations need care:
+//!
+//! * **A thread inside tokio.** A runtime worker (async code) must not block: it gets an error.
+//!   A thread that merely has a runtime handle set (a `spawn_blocking` thread, or the thread of a
+//!   multi-thread runtime's `block_on`) cannot be told apart from one that is inside
+//!   `block_on` with tokio's public API, and `Runtime::block_on` panics in the latter; so such a
+//!   call runs on a short-lived plain thread and the caller waits for it (see [`Transport::send`]).
+//! * **`fork()`.** A child process (Python's multiprocessing) inherits the parent's runtimes, epoll
+//!   instance and keep-alive sockets; using them would mix up the two processes' answers. Each
+//!   per-thread entry records the process it was made in, and a child starts fresh.
+//! * **Dropping the client** inside async code: a runtime must then shut down in the background.
 
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
 use thread_local::ThreadLocal;
 
 pub(crate) type Factory = Arc<dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync>;
+
+/// How often a cancellable call asks whether it should stop.
+const CANCEL_POLL: Duration = Duration::from_millis(50);
+
+/// One request to send.
+pub(crate) struct Request<'a> {
+    pub method: reqwest::Method,
+    pub url: &'a str,
+    pub body: Option<(&'static str, Bytes)>,
+    /// A whole-request timeout replacing the client's, for this request only.
+    pub timeout: Option<Duration>,
+    /// The largest answer body accepted, in bytes.
+    pub max_bytes: u64,
+    /// Asked about every [`CANCEL_POLL`] while the request runs; `true` abandons it.
+    pub cancel: Option<&'a (dyn Fn() -> bool + Send + Sync)>,
+}
 
 /// A complete answer.
 pub(crate) struct Answer {
@@ -24,18 +55,27 @@ pub(crate) struct Answer {
 pub(crate) enum Failure {
     /// reqwest's own error (connect, timeout, broken connection, ...).
     Http(reqwest::Error),
-    /// The calling thread could not get a runtime, or is itself inside an async runtime.
+    /// The calling thread could not get a runtime, or is a runtime's worker (async code).
     Setup(String),
+    /// The answer was larger than [`Request::max_bytes`].
+    TooLarge,
+    /// [`Request::cancel`] said to stop.
+    Cancelled,
 }
 
 struct PerThread {
+    /// The process this entry was made in: after `fork()` the child must not use it.
+    pid: u32,
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
 }
 
 pub(crate) struct Transport {
     factory: Factory,
-    threads: ThreadLocal<PerThread>,
+    /// Each slot is only ever touched by its own thread (and by `drop`, which has `&mut`); the
+    /// `Arc` lets a call keep its entry while a nested call on the same thread (from a cancel
+    /// check) looks at the slot.
+    threads: ThreadLocal<RefCell<Option<Arc<PerThread>>>>,
 }
 
 impl Transport {
@@ -45,43 +85,174 @@ impl Transport {
         Ok(Transport { factory, threads: ThreadLocal::new() })
     }
 
-    fn per_thread(&self) -> Result<&PerThread, Failure> {
-        self.threads.get_or_try(|| {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::Setup(format!("could not start an I/O runtime: {e}")))?;
-            let http = (self.factory)().map_err(Failure::Http)?;
-            Ok(PerThread { runtime, http })
-        })
+    /// The calling thread's runtime and client, made on first use and made again in a child
+    /// process after `fork()`.
+    fn per_thread(&self) -> Result<Arc<PerThread>, Failure> {
+        let pid = std::process::id();
+        let slot = self.threads.get_or(|| RefCell::new(None));
+        if let Some(pt) = slot.borrow().as_ref().filter(|pt| pt.pid == pid) {
+            return Ok(Arc::clone(pt));
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Failure::Setup(format!("could not start an I/O runtime: {e}")))?;
+        let http = (self.factory)().map_err(Failure::Http)?;
+        let fresh = Arc::new(PerThread { pid, runtime, http });
+        if let Some(inherited) = slot.borrow_mut().replace(Arc::clone(&fresh)) {
+            // Made before a `fork()`: its runtime, epoll instance and sockets are the parent's.
+            // Dropping them here would shut down state the parent still uses (and a runtime
+            // whose core another parent thread held at the fork cannot even be dropped), so the
+            // child leaks them on purpose; the memory is the child's own copy.
+            leak(inherited);
+        }
+        Ok(fresh)
     }
 
-    pub(crate) fn send(
-        &self,
-        method: reqwest::Method,
-        url: &str,
-        body: Option<(&'static str, Bytes)>,
-    ) -> Result<Answer, Failure> {
-        if tokio::runtime::Handle::try_current().is_ok() {
+    /// Sends `req` and reads the whole answer.
+    ///
+    /// From a tokio runtime's worker (inside async code) this fails with [`Failure::Setup`]:
+    /// blocking there would stall every task of the runtime. From any other thread that has a
+    /// runtime handle set (`spawn_blocking`, `Handle::enter`, a multi-thread runtime's
+    /// `block_on`) the request runs on a plain helper thread, because tokio does not tell in
+    /// public which of these the thread is, and `Runtime::block_on` panics in the last one.
+    pub(crate) fn send(&self, req: Request<'_>) -> Result<Answer, Failure> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return self.send_here(req);
+        }
+        if tokio::runtime::worker_index().is_some() {
             return Err(Failure::Setup(
-                "the blocking client was called from inside an async runtime; call it from \
-                 `tokio::task::spawn_blocking` or a plain thread"
+                "the blocking client was called from async code on a tokio runtime thread; call it \
+                 from `tokio::task::spawn_blocking` or a plain thread"
                     .into(),
             ));
         }
+        self.send_on_helper(req)
+    }
+
+    /// Runs the request on a plain thread (no tokio context there), while the caller waits and
+    /// keeps asking its cancel check. Thread ids are recycled, so the helper of the next call
+    /// finds the same per-thread entry and its keep-alive connection.
+    fn send_on_helper(&self, req: Request<'_>) -> Result<Answer, Failure> {
+        let cancel = req.cancel;
+        let stop = AtomicBool::new(false);
+        let caller = std::thread::current();
+        std::thread::scope(|s| {
+            let helper = s.spawn(|| {
+                let stop_check = || stop.load(Ordering::Relaxed);
+                let stop_check: &(dyn Fn() -> bool + Send + Sync) = &stop_check;
+                let request = Request { cancel: cancel.map(|_| stop_check), ..req };
+                let result = self.send_here(request);
+                caller.unpark();
+                result
+            });
+            while !helper.is_finished() {
+                std::thread::park_timeout(CANCEL_POLL);
+                if cancel.is_some_and(|check| check()) {
+                    stop.store(true, Ordering::Relaxed);
+                }
+            }
+            helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    /// Sends on the calling thread's own runtime (the thread is outside any tokio context).
+    fn send_here(&self, req: Request<'_>) -> Result<Answer, Failure> {
         let pt = self.per_thread()?;
-        let mut req = pt.http.request(method, url);
-        if let Some((content_type, bytes)) = body {
-            req = req.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+        let mut builder = pt.http.request(req.method, req.url);
+        if let Some((content_type, bytes)) = req.body {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
         }
-        pt.runtime
-            .block_on(async {
-                let resp = req.send().await?;
-                let status = resp.status().as_u16();
-                let headers = resp.headers().clone();
-                let body = resp.bytes().await?;
-                Ok(Answer { status, headers, body })
-            })
-            .map_err(Failure::Http)
+        if let Some(timeout) = req.timeout {
+            builder = builder.timeout(timeout);
+        }
+        let max = req.max_bytes;
+        let exchange = async move {
+            let mut resp = builder.send().await.map_err(Failure::Http)?;
+            let status = resp.status().as_u16();
+            if resp.content_length().is_some_and(|len| len > max) {
+                // Refused before reading: the connection is closed rather than drained.
+                return Err(Failure::TooLarge);
+            }
+            let headers = std::mem::take(resp.headers_mut());
+            let body = read_body(resp, max).await?;
+            Ok(Answer { status, headers, body })
+        };
+        let Some(cancel) = req.cancel else {
+            return pt.runtime.block_on(exchange);
+        };
+        // Run the exchange in slices, leaving the runtime between them to ask the check: the
+        // check may run anything (Python signal handlers), even another call on this client.
+        let mut exchange = Box::pin(exchange);
+        let outcome = loop {
+            if let Ok(done) = pt.runtime.block_on(tokio::time::timeout(CANCEL_POLL, exchange.as_mut())) {
+                break done;
+            }
+            if cancel() {
+                break Err(Failure::Cancelled);
+            }
+        };
+        // An abandoned exchange may hand its connection back to the pool, which spawns: drop it
+        // in the runtime's context.
+        let _context = pt.runtime.enter();
+        drop(exchange);
+        outcome
+    }
+}
+
+/// Reads the body, stopping as soon as it passes `max` bytes.
+async fn read_body(mut resp: reqwest::Response, max: u64) -> Result<Bytes, Failure> {
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut total: u64 = 0;
+    while let Some(chunk) = resp.chunk().await.map_err(Failure::Http)? {
+        total = total.saturating_add(chunk.len() as u64);
+        if total > max {
+            return Err(Failure::TooLarge);
+        }
+        // One chunk (the usual case) is kept as it came, without a copy.
+        match (&mut first, &mut joined) {
+            (None, None) => first = Some(chunk),
+            (Some(_), None) => {
+                let head = first.take().unwrap_or_default();
+                let hint = resp.content_length().unwrap_or(0).min(max) as usize;
+                let mut buf = BytesMut::with_capacity(hint.max(head.len() + chunk.len()));
+                buf.extend_from_slice(&head);
+                buf.extend_from_slice(&chunk);
+                joined = Some(buf);
+            }
+            (_, Some(buf)) => buf.extend_from_slice(&chunk),
+        }
+    }
+    Ok(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
+}
+
+/// Never drops `entry`: see [`Transport::per_thread`].
+fn leak(entry: Arc<PerThread>) {
+    std::mem::forget(entry);
+}
+
+impl Drop for Transport {
+    fn drop(&mut self) {
+        let pid = std::process::id();
+        // Inside async code a runtime may not wait for its blocking threads while it shuts down
+        // (tokio panics); it then shuts down in the background instead.
+        let in_async = tokio::runtime::Handle::try_current().is_ok();
+        for slot in self.threads.iter_mut() {
+            let Some(entry) = slot.get_mut().take() else { continue };
+            if entry.pid != pid {
+                leak(entry);
+                continue;
+            }
+            // No call is running (they borrow the transport), so this is the last reference.
+            if let Ok(PerThread { runtime, http, .. }) = Arc::try_unwrap(entry) {
+                drop(http);
+                if in_async {
+                    runtime.shutdown_background();
+                } else {
+                    drop(runtime);
+                }
+            }
+        }
     }
 }

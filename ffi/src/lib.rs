@@ -18,10 +18,11 @@ use pterodactyl_client::{Client, ClientOptions};
 use serde_json::Value;
 
 mod boundary;
-mod params;
+mod generated;
 mod typed;
 
 use boundary::{answer, arg, catch, out_slot, set_last_error, take_last_error, Failure};
+pub use generated::*;
 pub use typed::*;
 
 /// What a call did. Every fallible function returns one; the numbers are stable and a retired

@@ -15,7 +15,27 @@ Results are plain dicts and lists (described by the ``TypedDict`` classes of
 """
 
 from . import types
-from ._client import Activity, Allocations, Client, ServerHandle, Servers, Settings, StartupApi
+from ._api import (
+    Account,
+    AccountActivity,
+    Activity,
+    Allocations,
+    ApiKeys,
+    Backups,
+    Databases,
+    Email,
+    Files,
+    Password,
+    Schedules,
+    Servers,
+    Settings,
+    SshKeys,
+    StartupApi,
+    Tasks,
+    TwoFactor,
+    Users,
+)
+from ._client import Client, ServerHandle
 from ._native import PageIterator, __version__, operations
 from .errors import (
     ApiError,
@@ -34,26 +54,39 @@ from .errors import (
 )
 
 __all__ = [
+    "Account",
+    "AccountActivity",
     "Activity",
     "Allocations",
     "ApiError",
+    "ApiKeys",
     "AuthenticationError",
+    "Backups",
     "Client",
     "ConflictError",
     "ConnectionError",
+    "Databases",
     "DecodeError",
+    "Email",
+    "Files",
     "InvalidInputError",
     "NotFoundError",
     "NotJsonError",
     "PageIterator",
+    "Password",
     "PermissionDeniedError",
     "PterodactylError",
     "RateLimitedError",
+    "Schedules",
     "ServerHandle",
     "Servers",
     "Settings",
+    "SshKeys",
     "StartupApi",
+    "Tasks",
     "TimeoutError",
+    "TwoFactor",
+    "Users",
     "ValidationError",
     "__version__",
     "operations",

@@ -8,64 +8,20 @@ pagination happen once, in the Rust core, for every surface.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Union
 
 from . import _native
-from .types import (
-    ActivityLog,
-    ActivityPage,
-    Allocation,
-    PowerSignal,
-    RateLimit,
-    Server,
-    ServerDetails,
-    ServerListType,
-    ServerPage,
-    Startup,
-    Stats,
-    SystemPermissions,
-    UpdatedVariable,
-    WebsocketCredentials,
-)
+from ._api import _ClientOps, _ServerOps
+from ._util import as_bytes
+from .types import RateLimit
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["Activity", "Allocations", "Client", "ServerHandle", "Servers", "Settings", "StartupApi"]
+__all__ = ["Client", "ServerHandle"]
 
-# Module-level aliases: inside the classes below, `list` names the `list` method.
-AllocationList = list[Allocation]
 CaCert = Union[str, bytes, "os.PathLike[str]"]
-Include = Union[str, Sequence[str]]
-
-
-def _drop_none(**params: Any) -> dict[str, Any]:
-    """The parameters that were given (``None`` means "not sent")."""
-    return {k: v for k, v in params.items() if v is not None}
-
-
-def _include(include: Include | None) -> list[str] | None:
-    # A lone string is one relationship, not a sequence of letters.
-    if include is None:
-        return None
-    return [include] if isinstance(include, str) else list(include)
-
-
-def _mapping(m: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    return None if m is None else dict(m)
-
-
-def _list_params(
-    filter: Mapping[str, str] | None,
-    include: Include | None,
-    page: int | None,
-    per_page: int | None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """The parameters of a paginated list, by the panel's names."""
-    given = dict(extra, filter=_mapping(filter), include=_include(include), page=page, per_page=per_page)
-    return _drop_none(**given)
 
 
 def _read_pem(ca_cert: CaCert | None) -> str | None:
@@ -80,7 +36,7 @@ def _read_pem(ca_cert: CaCert | None) -> str | None:
         return f.read()
 
 
-class Client:
+class Client(_ClientOps):
     """A client of one Pterodactyl panel with one client API key (``ptlc_...``).
 
     Safe to share between threads: every call releases the GIL while it waits on the panel, and
@@ -104,10 +60,7 @@ class Client:
     :param user_agent: the ``User-Agent`` header (default ``pterodactyl-client/<version>``).
     """
 
-    __slots__ = ("_native", "servers")
-
-    servers: Servers
-    """The servers the key can see: ``client.servers.list()``, ``client.servers.iter()``."""
+    __slots__ = ("_native",)
 
     def __init__(
         self,
@@ -131,7 +84,6 @@ class Client:
             max_retries=max_retries,
             user_agent=user_agent,
         )
-        self.servers = Servers(self._native)
 
     @property
     def base_url(self) -> str:
@@ -165,14 +117,22 @@ class Client:
         same parameters (filters, ``per_page``) on every page; ``page`` sets the first page."""
         return self._native.iter(op_id, params)
 
-    def permissions(self) -> SystemPermissions:
-        """Every permission key the panel knows (``permissions.get``)."""
-        result: SystemPermissions = self._native.call("permissions.get", None)
-        return result
-
     def server(self, identifier: str) -> ServerHandle:
         """A handle on one server, by its short identifier or UUID. Makes no request."""
         return ServerHandle(self._native, identifier)
+
+    # What the generated methods call through (see ``_api._Owner``).
+    def _call(self, op_id: str, params: dict[str, Any]) -> Any:
+        return self._native.call(op_id, params)
+
+    def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]:
+        return self._native.iter(op_id, params)
+
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes:
+        return self._native.call_bytes(op_id, params)
+
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any:
+        return self._native.call_content(op_id, params, as_bytes(content))
 
     def close(self) -> None:
         """Releases the connection pool. Later calls raise :class:`InvalidInputError`."""
@@ -189,100 +149,40 @@ class Client:
         return f"<pterodactyl.Client {self.base_url!r}{state}>"
 
 
-class Servers:
-    """``servers.list``: the servers the key can see."""
-
-    __slots__ = ("_native",)
-
-    def __init__(self, native: _native.Client) -> None:
-        self._native = native
-
-    def list(
-        self,
-        *,
-        filter: Mapping[str, str] | None = None,
-        include: Include | None = None,
-        type: ServerListType | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-    ) -> ServerPage:
-        """One page of servers.
-
-        :param filter: partial matches on ``uuid``, ``name``, ``description``, ``external_id``
-            or ``*`` (any of them), e.g. ``{"name": "Survival"}``.
-        :param include: relationships to add: ``"egg"``, ``"subusers"``.
-        :param type: ``"owner"`` (only owned servers); admins: ``"admin"``, ``"admin-all"``.
-        :param page: page number, from 1.
-        :param per_page: page size, 1 to 100 (the panel's default is 50).
-        """
-        params = _list_params(filter, include, page, per_page, type=type)
-        result: ServerPage = self._native.call("servers.list", params)
-        return result
-
-    def iter(
-        self,
-        *,
-        filter: Mapping[str, str] | None = None,
-        include: Include | None = None,
-        type: ServerListType | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-    ) -> Iterator[Server]:
-        """Every server on every page, lazily; the filters, includes and page size are sent with
-        every page (``page`` sets the first one). Each page is fetched without holding the GIL."""
-        params = _list_params(filter, include, page, per_page, type=type)
-        return self._native.iter("servers.list", params)
-
-    def __repr__(self) -> str:
-        return "<pterodactyl.Servers>"
-
-
-class ServerHandle:
+class ServerHandle(_ServerOps):
     """A handle on one server (``client.server("d3aac109")``). Makes no request until a method
     is called; an identifier that is not one plain path segment is refused then, with
-    :class:`InvalidInputError`."""
+    :class:`InvalidInputError`.
 
-    __slots__ = ("_native", "activity", "allocations", "identifier", "settings", "startup")
+    Its operations hang off it as on the panel's routes: ``srv.resources()``, ``srv.power("start")``,
+    ``srv.files.list()``, ``srv.schedules.tasks.create(...)``, ``srv.backups.iter()``, ...
+    """
+
+    __slots__ = ("_native", "identifier")
 
     identifier: str
     """The identifier the handle was made with."""
-    activity: Activity
-    """The activity log: ``list()``, ``iter()``."""
-    allocations: Allocations
-    """Network allocations: ``list()``, ``assign()``, ``set_notes()``, ``set_primary()``,
-    ``delete()``."""
-    settings: Settings
-    """``rename()``, ``reinstall()``, ``docker_image()``."""
-    startup: StartupApi
-    """Startup variables: ``get()``, ``set_variable()``."""
 
     def __init__(self, native: _native.Client, identifier: str) -> None:
         self._native = native
         self.identifier = identifier
-        self.activity = Activity(self)
-        self.allocations = Allocations(self)
-        self.settings = Settings(self)
-        self.startup = StartupApi(self)
 
-    def _call(self, op_id: str, **params: Any) -> Any:
+    def _params(self, params: dict[str, Any]) -> dict[str, Any]:
         params["server"] = self.identifier
-        return self._native.call(op_id, params)
+        return params
 
-    def details(self, *, include: Include | None = None) -> ServerDetails:
-        """The server and what the key's user may do on it (``server.get``); ``include`` adds
-        ``"egg"`` or ``"subusers"``."""
-        result: ServerDetails = self._call("server.get", **_drop_none(include=_include(include)))
-        return result
+    # What the generated methods call through (see ``_api._Owner``): the server's id is added.
+    def _call(self, op_id: str, params: dict[str, Any]) -> Any:
+        return self._native.call(op_id, self._params(params))
 
-    def resources(self) -> Stats:
-        """Live state and resource usage (``server.resources``)."""
-        result: Stats = self._call("server.resources")
-        return result
+    def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]:
+        return self._native.iter(op_id, self._params(params))
 
-    def power(self, signal: PowerSignal) -> None:
-        """Sends ``"start"``, ``"stop"``, ``"restart"`` or ``"kill"`` (``server.power``). Never
-        repeated once it may have reached the panel."""
-        self._call("server.power", signal=signal)
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes:
+        return self._native.call_bytes(op_id, self._params(params))
+
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any:
+        return self._native.call_content(op_id, self._params(params), as_bytes(content))
 
     def start(self) -> None:
         """``power("start")``."""
@@ -300,136 +200,5 @@ class ServerHandle:
         """``power("kill")``."""
         self.power("kill")
 
-    def command(self, command: str) -> None:
-        """Sends a console command (``server.command``); the server must be running."""
-        self._call("server.command", command=command)
-
-    def websocket(self) -> WebsocketCredentials:
-        """A token (valid 10 minutes) and Wings' socket URL (``server.websocket``)."""
-        result: WebsocketCredentials = self._call("server.websocket")
-        return result
-
     def __repr__(self) -> str:
         return f"<pterodactyl.ServerHandle {self.identifier!r}>"
-
-
-class _ServerPart:
-    """One part of a server's API (``srv.allocations``, ...): holds the server handle."""
-
-    __slots__ = ("_server",)
-
-    def __init__(self, server: ServerHandle) -> None:
-        self._server = server
-
-    def __repr__(self) -> str:
-        return f"<pterodactyl.{type(self).__name__} of {self._server.identifier!r}>"
-
-
-class Activity(_ServerPart):
-    """``server.activity.list``: the server's activity log."""
-
-    __slots__ = ()
-
-    def list(
-        self,
-        *,
-        filter: Mapping[str, str] | None = None,
-        sort: str | None = None,
-        include: Include | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-    ) -> ActivityPage:
-        """One page of entries.
-
-        :param filter: ``{"event": "server:power"}`` (partial match; the only filter the panel
-            accepts).
-        :param sort: ``"timestamp"`` (oldest first) or ``"-timestamp"`` (newest first).
-        :param include: ``"actor"``.
-        :param page: page number, from 1.
-        :param per_page: page size, 1 to 100 (default 25).
-        """
-        params = _list_params(filter, include, page, per_page, sort=sort)
-        result: ActivityPage = self._server._call("server.activity.list", **params)
-        return result
-
-    def iter(
-        self,
-        *,
-        filter: Mapping[str, str] | None = None,
-        sort: str | None = None,
-        include: Include | None = None,
-        page: int | None = None,
-        per_page: int | None = None,
-    ) -> Iterator[ActivityLog]:
-        """Every entry on every page, lazily, with the same parameters on every page."""
-        params = _list_params(filter, include, page, per_page, sort=sort)
-        params["server"] = self._server.identifier
-        return self._server._native.iter("server.activity.list", params)
-
-
-class StartupApi(_ServerPart):
-    """``server.startup.*``: startup variables."""
-
-    __slots__ = ()
-
-    def get(self) -> Startup:
-        """The variables, the startup command and the Docker images (``server.startup.get``)."""
-        result: Startup = self._server._call("server.startup.get")
-        return result
-
-    def set_variable(self, key: str, value: str) -> UpdatedVariable:
-        """Sets a variable by its ``env_variable`` name (``server.startup.set_variable``). The
-        panel checks the value against the variable's rules (:class:`ValidationError`)."""
-        result: UpdatedVariable = self._server._call("server.startup.set_variable", key=key, value=value)
-        return result
-
-
-class Settings(_ServerPart):
-    """``server.settings.*``: name, reinstall, Docker image."""
-
-    __slots__ = ()
-
-    def rename(self, name: str, description: str | None = None) -> None:
-        """Renames the server; with ``description=None`` the description is left as it is."""
-        self._server._call("server.settings.rename", **_drop_none(name=name, description=description))
-
-    def reinstall(self) -> None:
-        """Reinstalls the server; most routes answer 409 (:class:`ConflictError`) until done."""
-        self._server._call("server.settings.reinstall")
-
-    def docker_image(self, image: str) -> None:
-        """Switches to one of the egg's Docker images (``server.settings.docker_image``)."""
-        self._server._call("server.settings.docker_image", docker_image=image)
-
-
-class Allocations(_ServerPart):
-    """``server.allocations.*``: network allocations."""
-
-    __slots__ = ()
-
-    def list(self) -> AllocationList:
-        """Every allocation of the server."""
-        result: AllocationList = self._server._call("server.allocations.list")
-        return result
-
-    def assign(self) -> Allocation:
-        """Assigns a free allocation automatically. The panel answers 400 (:class:`ApiError`)
-        when auto-allocation is off or the server's allocation limit is reached."""
-        result: Allocation = self._server._call("server.allocations.assign")
-        return result
-
-    def set_notes(self, allocation: int, notes: str | None) -> Allocation:
-        """Sets an allocation's notes, or clears them with ``None``."""
-        result: Allocation = self._server._call(
-            "server.allocations.set_notes", allocation=allocation, notes=notes
-        )
-        return result
-
-    def set_primary(self, allocation: int) -> Allocation:
-        """Makes an allocation the primary one."""
-        result: Allocation = self._server._call("server.allocations.set_primary", allocation=allocation)
-        return result
-
-    def delete(self, allocation: int) -> None:
-        """Removes an allocation (not the primary one)."""
-        self._server._call("server.allocations.delete", allocation=allocation)

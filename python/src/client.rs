@@ -5,7 +5,7 @@ use std::sync::{Mutex, PoisonError, RwLock};
 
 use pterodactyl_client::{Client, ClientOptions, PageIter};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
 
 use crate::convert::{to_python, to_value, PyBuilder};
@@ -125,6 +125,40 @@ impl NativeClient {
         let op_id = op_id.to_owned();
         // The network wait runs detached; the answer is then built straight into Python objects.
         let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
+        raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Like `call`, for an operation that answers raw bytes (`server.files.contents`).
+    #[pyo3(signature = (op_id, params = None))]
+    fn call_bytes<'py>(
+        &self,
+        py: Python<'py>,
+        op_id: &str,
+        params: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let value = json_params(py, params)?;
+        let client = self.client(py)?;
+        let op_id = op_id.to_owned();
+        let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
+        Ok(PyBytes::new(py, &raw.into_bytes()))
+    }
+
+    /// Like `call`, for an operation that sends `content` as its raw body (`server.files.write`).
+    #[pyo3(signature = (op_id, params, content))]
+    fn call_content<'py>(
+        &self,
+        py: Python<'py>,
+        op_id: &str,
+        params: Option<&Bound<'py, PyAny>>,
+        content: &[u8],
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let value = json_params(py, params)?;
+        let content = content.to_vec();
+        let client = self.client(py)?;
+        let op_id = op_id.to_owned();
+        let raw = py
+            .detach(move || client.call_raw_with_content(&op_id, value, content))
+            .map_err(|e| to_pyerr(py, e))?;
         raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
     }
 

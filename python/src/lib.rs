@@ -15,7 +15,6 @@ use pyo3::prelude::*;
 #[pymodule]
 mod _native {
     use pyo3::prelude::*;
-    use pyo3::types::{PyDict, PyList};
 
     #[pymodule_export]
     use super::client::{NativeClient, PageIterator};
@@ -26,21 +25,12 @@ mod _native {
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 
-    /// Every operation of the Client API: `id`, `method`, `path` (relative to `/api/client`),
-    /// `success` status, `permission` a subuser needs (or `None`), and whether it is `paginated`.
+    /// Every operation of the Client API, as the core declares it: `id`, `method`, `path`,
+    /// `success`, `permission`, `paginated`, `long_running`, `summary`, `params` (each with
+    /// `name`, `type`, `values`, `place`, `presence`, `doc`), `returns`, `method_path` (where
+    /// the typed method sits, from the client or a server handle), `on_server`, `c_function`.
     #[pyfunction]
-    fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
-        let list = PyList::empty(py);
-        for op in pterodactyl_client::ops::all() {
-            let d = PyDict::new(py);
-            d.set_item("id", op.id)?;
-            d.set_item("method", op.method.as_str())?;
-            d.set_item("path", op.path)?;
-            d.set_item("success", op.success)?;
-            d.set_item("permission", op.permission)?;
-            d.set_item("paginated", op.paginated)?;
-            list.append(d)?;
-        }
-        Ok(list)
+    fn operations(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        crate::convert::to_python(py, &pterodactyl_client::ops::describe())
     }
 }

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 #[allow(unused_imports)]
-pub use fake_panel::{FakePanel, APPLICATION_KEY, OWNER_KEY, SUBUSER_KEY};
+pub use fake_panel::{
+    FakePanel, APPLICATION_KEY, HELPER_PASSWORD, MANAGER_KEY, MANAGER_PASSWORD, OWNER_KEY, OWNER_PASSWORD,
+    SUBUSER_KEY, TWO_FACTOR_CODE,
+};
 pub use pterodactyl_client::{Client, Error, RetryPolicy};
 
 pub const SURVIVAL: &str = "d3aac109";
@@ -19,6 +22,29 @@ pub fn owner(panel: &FakePanel) -> Client {
 
 pub fn subuser(panel: &FakePanel) -> Client {
     Client::new(panel.base_url(), SUBUSER_KEY).unwrap()
+}
+
+/// `manager`, a subuser of `d3aac109` who may manage subusers and read and make backups.
+pub fn manager(panel: &FakePanel) -> Client {
+    Client::new(panel.base_url(), MANAGER_KEY).unwrap()
+}
+
+/// The most recent recorded request with this method whose path ends with `suffix`.
+#[track_caller]
+pub fn last_request(panel: &FakePanel, method: &str, suffix: &str) -> fake_panel::RecordedRequest {
+    panel
+        .requests()
+        .into_iter()
+        .rev()
+        .find(|r| r.method == method && r.path.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {method} request to …{suffix} was recorded"))
+}
+
+/// The JSON body of the most recent matching request.
+#[track_caller]
+pub fn last_body(panel: &FakePanel, method: &str, suffix: &str) -> serde_json::Value {
+    let req = last_request(panel, method, suffix);
+    serde_json::from_str(&req.body).unwrap_or_else(|e| panic!("body {:?} is not JSON: {e}", req.body))
 }
 
 /// A client whose retries wait only briefly, so tests stay quick.

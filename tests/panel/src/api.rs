@@ -40,7 +40,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    fn json<T: Serialize>(status: u16, value: &T) -> Reply {
+    pub(crate) fn json<T: Serialize>(status: u16, value: &T) -> Reply {
         Reply {
             status,
             headers: Vec::new(),
@@ -49,11 +49,11 @@ impl Reply {
         }
     }
 
-    fn empty(status: u16) -> Reply {
+    pub(crate) fn empty(status: u16) -> Reply {
         Reply { status, headers: Vec::new(), content_type: None, body: Vec::new() }
     }
 
-    fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
+    pub(crate) fn with_header(mut self, name: &str, value: impl Into<String>) -> Reply {
         self.headers.push((name.to_string(), value.into()));
         self
     }
@@ -62,13 +62,13 @@ impl Reply {
 /// An error on its way to becoming the panel's `{"errors": [...]}` body.
 #[derive(Debug)]
 pub struct Fail {
-    status: u16,
-    errors: Vec<ErrorItem>,
+    pub(crate) status: u16,
+    pub(crate) errors: Vec<ErrorItem>,
     /// `DisplayException` and validation errors redirect back for non-JSON callers.
-    redirects: bool,
+    pub(crate) redirects: bool,
 }
 
-fn fail(status: u16, code: &str, detail: impl Into<String>) -> Fail {
+pub(crate) fn fail(status: u16, code: &str, detail: impl Into<String>) -> Fail {
     Fail {
         status,
         errors: vec![ErrorItem {
@@ -81,29 +81,29 @@ fn fail(status: u16, code: &str, detail: impl Into<String>) -> Fail {
     }
 }
 
-fn display_exception(detail: &str) -> Fail {
+pub(crate) fn display_exception(detail: &str) -> Fail {
     Fail { redirects: true, ..fail(400, "DisplayException", detail) }
 }
 
-fn validation(errors: Vec<ErrorItem>) -> Fail {
+pub(crate) fn validation(errors: Vec<ErrorItem>) -> Fail {
     Fail { status: 422, errors, redirects: true }
 }
 
-fn unauthorized() -> Fail {
+pub(crate) fn unauthorized() -> Fail {
     fail(403, "AccessDeniedHttpException", "This action is unauthorized.")
 }
 
-fn model_not_found() -> Fail {
+pub(crate) fn model_not_found() -> Fail {
     fail(404, "NotFoundHttpException", "The requested resource could not be found on the server.")
 }
 
 impl Fail {
-    fn into_reply(self) -> Reply {
+    pub(crate) fn into_reply(self) -> Reply {
         Reply::json(self.status, &ErrorBody { errors: self.errors })
     }
 }
 
-type Outcome = Result<Reply, Fail>;
+pub(crate) type Outcome = Result<Reply, Fail>;
 
 /// Every route of `routes/api-client.php`: (operation id, method, path under /api/client).
 /// Only the 18 operations the fake models are implemented; the rest answer 501.
@@ -352,14 +352,27 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> Reply {
             user: key.user_id,
             input: &input,
             path: format!("{}{}", st.base_url, req.path.trim_end_matches('/')),
+            params: &matched.params,
+            body: req.body,
         };
         match dispatch(st, &matched, &ctx) {
             Ok(r) => r,
             Err(f) => finish(f, wants_json, req, &st.base_url),
         }
     };
-    reply.headers.push(("x-ratelimit-limit".into(), decision.limit.to_string()));
-    reply.headers.push(("x-ratelimit-remaining".into(), decision.remaining.to_string()));
+    // Laravel's `ThrottleRequests::getHeaders`: a route limiter (files/pull) that already left
+    // a lower or equal `X-RateLimit-Remaining` keeps its headers.
+    let route_limited = reply
+        .headers
+        .iter()
+        .find(|(k, _)| k == "x-ratelimit-remaining")
+        .and_then(|(_, v)| v.parse::<u32>().ok())
+        .is_some_and(|r| r <= decision.remaining);
+    if !route_limited {
+        reply.headers.retain(|(k, _)| k != "x-ratelimit-limit" && k != "x-ratelimit-remaining");
+        reply.headers.push(("x-ratelimit-limit".into(), decision.limit.to_string()));
+        reply.headers.push(("x-ratelimit-remaining".into(), decision.remaining.to_string()));
+    }
     reply
 }
 
@@ -409,26 +422,26 @@ impl Input {
             data.extend(structure(&parse_query(Some(&body))));
         }
         let mut value = Value::Object(data);
-        clean(&mut value);
+        clean(&mut value, !skips_trim(req.path));
         let Value::Object(data) = value else { unreachable!() };
         Input { query, data }
     }
 
-    fn get(&self, key: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, key: &str) -> Option<&Value> {
         self.data.get(key)
     }
 
-    fn str(&self, key: &str) -> Option<&str> {
+    pub(crate) fn str(&self, key: &str) -> Option<&str> {
         self.data.get(key).and_then(Value::as_str)
     }
 
     /// A raw query-string parameter (Spatie reads filters and sorts from the query).
-    fn query_value(&self, key: &str) -> Option<&str> {
+    pub(crate) fn query_value(&self, key: &str) -> Option<&str> {
         self.query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
     /// `filter[...]` from the query string, in order.
-    fn filters(&self) -> Vec<(String, String)> {
+    pub(crate) fn filters(&self) -> Vec<(String, String)> {
         let mut out: Vec<(String, String)> = Vec::new();
         for (k, v) in &self.query {
             if let Some(name) = k.strip_prefix("filter[").and_then(|r| r.strip_suffix(']')) {
@@ -440,7 +453,7 @@ impl Input {
     }
 
     /// Fractal includes: `include=a,b` or `include[]=a`.
-    fn includes(&self) -> Vec<String> {
+    pub(crate) fn includes(&self) -> Vec<String> {
         let raw: Vec<String> = match self.get("include") {
             Some(Value::String(s)) => s.split(',').map(String::from).collect(),
             Some(Value::Array(a)) => {
@@ -486,28 +499,42 @@ fn structure(pairs: &[(String, String)]) -> Map<String, Value> {
     map
 }
 
-/// `TrimStrings` + `ConvertEmptyStringsToNull`.
-fn clean(value: &mut Value) {
+/// `RouteServiceProvider::FILE_PATH_REGEX`: `TrimStrings` is skipped on
+/// `/api/client/servers/<36-character uuid>/files...` (not with the 8-character identifier).
+fn skips_trim(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("/api/client/servers/") else { return false };
+    let Some((server, tail)) = rest.split_once('/') else { return false };
+    server.len() == 36
+        && server.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && (tail == "files" || tail.starts_with("files/"))
+}
+
+/// `TrimStrings` (when `trim`) + `ConvertEmptyStringsToNull`.
+fn clean(value: &mut Value, trim: bool) {
     match value {
         Value::String(s) => {
-            let trimmed = s.trim();
+            let trimmed = if trim { s.trim() } else { s.as_str() };
             if trimmed.is_empty() {
                 *value = Value::Null;
             } else if trimmed.len() != s.len() {
                 *s = trimmed.to_string();
             }
         }
-        Value::Array(a) => a.iter_mut().for_each(clean),
-        Value::Object(o) => o.values_mut().for_each(clean),
+        Value::Array(a) => a.iter_mut().for_each(|v| clean(v, trim)),
+        Value::Object(o) => o.values_mut().for_each(|v| clean(v, trim)),
         _ => {}
     }
 }
 
-struct Ctx<'a> {
-    user: u32,
-    input: &'a Input,
+pub(crate) struct Ctx<'a> {
+    pub(crate) user: u32,
+    pub(crate) input: &'a Input,
     /// Absolute URL of the request without the query, for pagination links.
-    path: String,
+    pub(crate) path: String,
+    /// Route parameters (`{server}`, `{schedule}`, ...), percent-decoded, unbound.
+    pub(crate) params: &'a BTreeMap<&'static str, String>,
+    /// The raw request body (`files/write` stores it as the file's content).
+    pub(crate) body: &'a [u8],
 }
 
 fn dispatch(st: &mut State, m: &Matched, ctx: &Ctx) -> Outcome {
@@ -520,6 +547,7 @@ fn dispatch(st: &mut State, m: &Matched, ctx: &Ctx) -> Outcome {
             let (idx, alloc) = server_prelude(st, op, &server, allocation.as_deref(), ctx.user)?;
             server_op(st, op, idx, alloc, ctx)
         }
+        op if op.starts_with("account.") => crate::account::handle(st, op, ctx),
         op => Err(fail(501, "NotImplemented", format!("The fake panel does not implement {op}."))),
     }
 }
@@ -581,7 +609,7 @@ fn state_conflict(st: &State, idx: usize) -> Option<&'static str> {
     }
 }
 
-fn require(st: &State, idx: usize, user: u32, permission: &str) -> Result<(), Fail> {
+pub(crate) fn require(st: &State, idx: usize, user: u32, permission: &str) -> Result<(), Fail> {
     if st.can(idx, user, permission) {
         Ok(())
     } else {
@@ -589,7 +617,7 @@ fn require(st: &State, idx: usize, user: u32, permission: &str) -> Result<(), Fa
     }
 }
 
-fn validate(input: &Input, f: impl FnOnce(&mut Validator)) -> Result<(), Fail> {
+pub(crate) fn validate(input: &Input, f: impl FnOnce(&mut Validator)) -> Result<(), Fail> {
     let mut v = Validator::new(&input.data);
     f(&mut v);
     if v.passes() {
@@ -847,6 +875,11 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
             st.log_activity(server_id, user, "server:allocation.delete", json!({"allocation": address}));
             Ok(Reply::empty(204))
         }
+        op if op.starts_with("server.files.") => crate::files::handle(st, op, idx, ctx),
+        op if op.starts_with("server.schedules.") => crate::schedules::handle(st, op, idx, ctx),
+        op if op.starts_with("server.databases.") => crate::databases::handle(st, op, idx, ctx),
+        op if op.starts_with("server.users.") => crate::subusers::handle(st, op, idx, ctx),
+        op if op.starts_with("server.backups.") => crate::backups::handle(st, op, idx, ctx),
         other => Err(fail(501, "NotImplemented", format!("The fake panel does not implement {other}."))),
     }
 }
@@ -1121,7 +1154,13 @@ fn activity_list(st: &State, idx: usize, ctx: &Ctx) -> Outcome {
 }
 
 /// `LengthAwarePaginator` + Fractal's `paginator()` meta.
-fn paginate<T>(items: Vec<T>, input: &Input, default: i64, max: i64, url: &str) -> (Vec<T>, Pagination) {
+pub(crate) fn paginate<T>(
+    items: Vec<T>,
+    input: &Input,
+    default: i64,
+    max: i64,
+    url: &str,
+) -> (Vec<T>, Pagination) {
     let per_page = match input.query_value("per_page").map(str::trim) {
         None => default,
         Some(raw) => match raw.parse::<i64>() {
@@ -1273,7 +1312,7 @@ fn variable_attributes(v: &crate::state::Variable) -> EggVariableAttributes {
     }
 }
 
-fn user_attributes(st: &State, id: u32) -> UserAttributes {
+pub(crate) fn user_attributes(st: &State, id: u32) -> UserAttributes {
     let u = st.user(id);
     UserAttributes {
         uuid: u.uuid.into(),
@@ -1297,11 +1336,30 @@ fn event_placeholders(event: &str) -> &'static [&'static str] {
         "server:allocation.notes" => &["allocation", "old", "new"],
         "server:settings.rename" | "server:settings.description" | "server:startup.image" => &["old", "new"],
         "server:startup.edit" => &["variable", "old", "new"],
+        "server:file.create-directory" => &["directory", "name"],
+        "server:file.decompress" => &["files", "directory"],
+        "server:file.pull" => &["url", "directory"],
+        "server:schedule.create" | "server:schedule.update" | "server:schedule.execute" => &["name"],
+        "server:schedule.delete" | "server:task.delete" => &["name"],
+        "server:task.create" | "server:task.update" => &["action", "name"],
+        "server:backup.start" | "server:backup.download" | "server:backup.delete" => &["name"],
+        "server:backup.lock" | "server:backup.unlock" => &["name"],
+        "server:backup.restore" => &["name", "truncate"],
+        "server:database.create" | "server:database.rotate-password" | "server:database.delete" => &["name"],
+        "server:subuser.create" | "server:subuser.update" | "server:subuser.delete" => &["email"],
+        "user:account.email-changed" => &["old", "new"],
+        "user:api-key.create" | "user:api-key.delete" => &["identifier"],
+        "user:ssh-key.create" | "user:ssh-key.delete" => &["fingerprint"],
         _ => &[],
     }
 }
 
-fn activity_attributes(st: &State, a: &Activity, viewer: u32, include_actor: bool) -> ActivityAttributes {
+pub(crate) fn activity_attributes(
+    st: &State,
+    a: &Activity,
+    viewer: u32,
+    include_actor: bool,
+) -> ActivityAttributes {
     let is_actor = a.actor_id == Some(viewer);
     let mut properties = Map::new();
     for (k, v) in &a.properties {
@@ -1385,7 +1443,7 @@ pub fn usage(s: &crate::state::Server, now: Instant) -> Usage {
 type PermissionGroupSeed = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
 
 /// `Permission::permissions()`.
-fn permissions() -> Item<SystemPermissions> {
+pub(crate) fn permissions() -> Item<SystemPermissions> {
     const GROUPS: &[PermissionGroupSeed] = &[
         ("websocket", "Allows the user to connect to the server websocket, giving them access to view console output and realtime server stats.", &[
             ("connect", "Allows a user to connect to the websocket instance for a server to stream the console."),

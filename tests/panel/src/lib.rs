@@ -14,9 +14,15 @@
 //! # let _ = (url, OWNER_KEY);
 //! ```
 
+mod account;
 mod api;
+mod backups;
+mod databases;
+mod files;
 mod model;
+mod schedules;
 mod state;
+mod subusers;
 mod util;
 mod validate;
 mod ws;
@@ -40,6 +46,10 @@ pub const OWNER_KEY: &str = "ptlc_ownerkey001S3cretOwnerKeyForTheFakePanel001";
 pub const SUBUSER_KEY: &str = "ptlc_helperkey01S3cretHelperKeyForTheFakePanel01";
 /// An application (`ptla_`) key: 403 on every client route.
 pub const APPLICATION_KEY: &str = "ptla_appkey00001S3cretApplicationKeyForFakePanel";
+/// Client key of `manager`, a subuser of `d3aac109` who may manage subusers and backups.
+pub const MANAGER_KEY: &str = "ptlc_managerkey1S3cretManagerKeyForTheFakePanel1";
+
+pub use account::{HELPER_PASSWORD, MANAGER_PASSWORD, OWNER_PASSWORD, STRANGER_PASSWORD, TWO_FACTOR_CODE};
 
 /// The body the fake answers with when a path is set to HTML (and on `/auth/login`).
 const LOGIN_HTML: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pterodactyl</title></head><body><div id=\"app\"><h1>Login</h1><form method=\"post\" action=\"/auth/login\"></form></div></body></html>";
@@ -203,6 +213,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/__fake/clear_faults", post(control_clear_faults))
         .route("/__fake/requests", get(control_requests))
         .route("/api/servers/{uuid}/ws", get(ws::handler))
+        .route("/download/file", get(files::download_file))
+        .route("/upload/file", post(files::upload_file))
         .route("/auth/login", get(login_page))
         .fallback(fallback)
         .with_state(shared)

@@ -3,7 +3,7 @@
 
 use crate::model::{FeatureLimits, Limits};
 use crate::util::{self, unix_from_civil};
-use crate::{RecordedRequest, APPLICATION_KEY, OWNER_KEY, SUBUSER_KEY};
+use crate::{RecordedRequest, APPLICATION_KEY, MANAGER_KEY, OWNER_KEY, SUBUSER_KEY};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -263,15 +263,41 @@ pub struct State {
     pub generation: u64,
     /// Makes every issued token unique.
     pub token_counter: u64,
+    /// Passwords, 2FA, API key metadata and SSH keys (`account.rs`).
+    pub accounts: crate::account::Accounts,
+    /// Server databases (`databases.rs`).
+    pub databases: crate::databases::Databases,
+    /// Server backups, including deleted ones for the backup throttle (`backups.rs`).
+    pub backups: crate::backups::Backups,
+    /// Per-server file trees, signed-URL tokens and the pull throttle (`files.rs`).
+    pub files: crate::files::Files,
+    /// Schedules and their tasks (`schedules.rs`).
+    pub schedules: crate::schedules::Schedules,
 }
 
 pub const OWNER_ID: u32 = 1;
 pub const HELPER_ID: u32 = 2;
 pub const STRANGER_ID: u32 = 3;
+pub const MANAGER_ID: u32 = 4;
 
 /// What `helper` may do on `d3aac109`.
 pub const HELPER_PERMISSIONS: [&str; 5] =
     ["websocket.connect", "control.console", "control.start", "allocation.read", "activity.read"];
+
+/// What `manager` may do on `d3aac109`: manage subusers, read and create backups.
+pub const MANAGER_PERMISSIONS: [&str; 11] = [
+    "websocket.connect",
+    "user.create",
+    "user.read",
+    "user.update",
+    "user.delete",
+    "backup.read",
+    "backup.create",
+    "database.read",
+    "file.read",
+    "schedule.read",
+    "control.console",
+];
 
 const PAPER_STARTUP: &str = "java -Xms128M -Xmx{{SERVER_MEMORY}}M -jar {{SERVER_JARFILE}}";
 const NODE_IP: &str = "45.86.168.218";
@@ -498,11 +524,20 @@ impl State {
                 email_md5: "4dc08209fdc002339e308cfba60ff191",
                 created_at: unix_from_civil(2024, 3, 3, 3, 3, 3),
             },
+            User {
+                id: MANAGER_ID,
+                uuid: "4d2a9c7e-3b1f-4e8a-a6d5-9f0e1c2b3a4d",
+                username: "manager",
+                email: "manager@example.com",
+                email_md5: "b1414166d24179bc68e843e0d41393a8",
+                created_at: unix_from_civil(2024, 4, 4, 4, 4, 4),
+            },
         ];
         let keys = vec![
             ApiKey { token: OWNER_KEY, user_id: OWNER_ID, application: false },
             ApiKey { token: SUBUSER_KEY, user_id: HELPER_ID, application: false },
             ApiKey { token: APPLICATION_KEY, user_id: OWNER_ID, application: true },
+            ApiKey { token: MANAGER_KEY, user_id: MANAGER_ID, application: false },
         ];
         let nodes = vec![Node { name: "Node 1", fqdn: "node1.example.com", sftp_port: 2022 }];
         let eggs = vec![Egg {
@@ -530,10 +565,16 @@ impl State {
                 });
             }
             let subusers = if seed.id == 1 {
-                vec![Subuser {
-                    user_id: HELPER_ID,
-                    permissions: HELPER_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
-                }]
+                vec![
+                    Subuser {
+                        user_id: HELPER_ID,
+                        permissions: HELPER_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
+                    },
+                    Subuser {
+                        user_id: MANAGER_ID,
+                        permissions: MANAGER_PERMISSIONS.iter().map(|p| p.to_string()).collect(),
+                    },
+                ]
             } else {
                 Vec::new()
             };
@@ -594,6 +635,11 @@ impl State {
             requests: Vec::new(),
             generation: 0,
             token_counter: 0,
+            accounts: crate::account::Accounts::seeded(),
+            databases: crate::databases::Databases::seeded(),
+            backups: crate::backups::Backups::seeded(),
+            files: crate::files::Files::seeded(),
+            schedules: crate::schedules::Schedules::seeded(),
         }
     }
 

@@ -1,17 +1,12 @@
-//! Typed models of the panel's answers, in the crate's one JSON shape (see
-//! [`shape`](crate::shape)).
-//!
-//! Every model keeps the fields it does not know in `extra`, so a newer panel or Pelican never
-//! breaks decoding, and serializes back to exactly the shape the C and Python fronts hand out.
+//! Servers: the server itself, its allocations, variables, live stats, websocket credentials,
+//! startup, and power signals.
 
 use std::collections::BTreeMap;
 use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-/// Fields a model does not name, kept as they came.
-pub type Extra = Map<String, Value>;
+use super::{is_absent, present, Extra, Subuser};
 
 /// A server as `servers.list` and `server.get` describe it (`ServerTransformer`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -145,20 +140,6 @@ pub struct ServerRelationships {
     pub extra: Extra,
 }
 
-// `Option<Option<T>>` tells "not included" (outer None) from "included as null_resource".
-fn is_absent<T>(v: &Option<Option<T>>) -> bool {
-    v.is_none()
-}
-
-// A key that is present (even as `null`) is `Some(..)`; `default` covers the absent key.
-fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
 /// A network allocation (`AllocationTransformer`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -220,49 +201,6 @@ pub struct Egg {
     /// Unknown fields.
     #[serde(flatten)]
     pub extra: Extra,
-}
-
-/// A panel user (`UserTransformer`), e.g. an activity entry's actor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// UUID.
-    pub uuid: String,
-    /// Username.
-    pub username: String,
-    /// Email address.
-    pub email: String,
-    /// Gravatar URL.
-    #[serde(default)]
-    pub image: Option<String>,
-    /// Whether two-factor authentication is on.
-    #[serde(rename = "2fa_enabled", default)]
-    pub two_factor_enabled: bool,
-    /// When the account was made.
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// A subuser of a server: a user plus their permissions on it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Subuser {
-    /// The user.
-    #[serde(flatten)]
-    pub user: User,
-    /// Permission keys on this server.
-    #[serde(default)]
-    pub permissions: Vec<String>,
-}
-
-impl Deref for Subuser {
-    type Target = User;
-    fn deref(&self) -> &User {
-        &self.user
-    }
 }
 
 /// `server.get`: the server plus what the key's user may do on it.
@@ -368,56 +306,6 @@ pub struct ResourceUsage {
     pub extra: Extra,
 }
 
-/// `permissions.get`: every permission key the panel knows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SystemPermissions {
-    /// Grouped on Pterodactyl, a flat list on Pelican.
-    pub permissions: PermissionSet,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// The two shapes of the permission list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-#[non_exhaustive]
-pub enum PermissionSet {
-    /// Pterodactyl: `{group: {description, keys: {key: description}}}`.
-    Grouped(BTreeMap<String, PermissionGroup>),
-    /// Pelican: `["control.console", ...]`.
-    Flat(Vec<String>),
-}
-
-impl PermissionSet {
-    /// Every permission key as `group.key` (e.g. `control.console`).
-    pub fn keys(&self) -> Vec<String> {
-        match self {
-            PermissionSet::Grouped(groups) => groups
-                .iter()
-                .flat_map(|(group, g)| g.keys.keys().map(move |k| format!("{group}.{k}")))
-                .collect(),
-            PermissionSet::Flat(keys) => keys.clone(),
-        }
-    }
-}
-
-/// One permission group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PermissionGroup {
-    /// What the group is about.
-    #[serde(default)]
-    pub description: String,
-    /// Key (without the group prefix) → description.
-    #[serde(default)]
-    pub keys: BTreeMap<String, String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
 /// `server.websocket`: a token and the socket address of Wings.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -438,54 +326,6 @@ impl std::fmt::Debug for WebsocketCredentials {
             .field("socket", &self.socket)
             .finish_non_exhaustive()
     }
-}
-
-/// An activity log entry (`ActivityLogTransformer`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ActivityLog {
-    /// Entry id (a hash).
-    pub id: String,
-    /// Groups entries logged by one request.
-    #[serde(default)]
-    pub batch: Option<String>,
-    /// Event name, e.g. `server:power.start`.
-    pub event: String,
-    /// Whether the action came through the API.
-    #[serde(default)]
-    pub is_api: bool,
-    /// The actor's IP (only shown to the actor and admins).
-    #[serde(default)]
-    pub ip: Option<String>,
-    /// Description, if any.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Event properties.
-    #[serde(default)]
-    pub properties: Value,
-    /// Whether more metadata exists.
-    #[serde(default)]
-    pub has_additional_metadata: bool,
-    /// When it happened (ISO-8601).
-    pub timestamp: String,
-    /// Included relationships (`actor` with `include=actor`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationships: Option<ActivityRelationships>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// Relationships of an activity entry.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ActivityRelationships {
-    /// Who did it (`Some(None)`: included, but not a user, e.g. the system).
-    #[serde(default, skip_serializing_if = "is_absent", deserialize_with = "present")]
-    pub actor: Option<Option<User>>,
-    /// Unknown relationships.
-    #[serde(flatten)]
-    pub extra: Extra,
 }
 
 /// `server.startup.get`: the variables plus the startup command and images.
@@ -586,51 +426,4 @@ impl std::str::FromStr for PowerSignal {
             ))),
         }
     }
-}
-
-/// One page of a paginated list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Page<T> {
-    /// The entries of this page.
-    pub data: Vec<T>,
-    /// Pagination and any other `meta` the panel sent.
-    pub meta: PageMeta,
-}
-
-impl<T> Page<T> {
-    /// Whether a page follows this one.
-    pub fn has_next(&self) -> bool {
-        self.meta.pagination.current_page < self.meta.pagination.total_pages
-    }
-}
-
-/// `meta` of a paginated list.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PageMeta {
-    /// Where this page sits.
-    pub pagination: Pagination,
-    /// Other meta (`backup_count`, ...).
-    #[serde(flatten)]
-    pub extra: Extra,
-}
-
-/// `meta.pagination`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Pagination {
-    /// Entries in all pages.
-    pub total: u64,
-    /// Entries in this page.
-    pub count: u64,
-    /// Page size.
-    pub per_page: u64,
-    /// This page's number, from 1.
-    pub current_page: u64,
-    /// Number of pages.
-    pub total_pages: u64,
-    /// `links` and anything else.
-    #[serde(flatten)]
-    pub extra: Extra,
 }

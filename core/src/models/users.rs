@@ -1,0 +1,101 @@
+//! Users, subusers and permission keys.
+
+use std::collections::BTreeMap;
+use std::ops::Deref;
+
+use serde::{Deserialize, Serialize};
+
+use super::Extra;
+
+/// A panel user (`UserTransformer`), e.g. an activity entry's actor.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct User {
+    /// UUID.
+    pub uuid: String,
+    /// Username.
+    pub username: String,
+    /// Email address.
+    pub email: String,
+    /// Gravatar URL.
+    #[serde(default)]
+    pub image: Option<String>,
+    /// Whether two-factor authentication is on.
+    #[serde(rename = "2fa_enabled", default)]
+    pub two_factor_enabled: bool,
+    /// When the account was made.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// A subuser of a server: a user plus their permissions on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Subuser {
+    /// The user.
+    #[serde(flatten)]
+    pub user: User,
+    /// Permission keys on this server.
+    #[serde(default)]
+    pub permissions: Vec<String>,
+}
+
+impl Deref for Subuser {
+    type Target = User;
+    fn deref(&self) -> &User {
+        &self.user
+    }
+}
+
+/// `permissions.get`: every permission key the panel knows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct SystemPermissions {
+    /// Grouped on Pterodactyl, a flat list on Pelican.
+    pub permissions: PermissionSet,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// The two shapes of the permission list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum PermissionSet {
+    /// Pterodactyl: `{group: {description, keys: {key: description}}}`.
+    Grouped(BTreeMap<String, PermissionGroup>),
+    /// Pelican: `["control.console", ...]`.
+    Flat(Vec<String>),
+}
+
+impl PermissionSet {
+    /// Every permission key as `group.key` (e.g. `control.console`).
+    pub fn keys(&self) -> Vec<String> {
+        match self {
+            PermissionSet::Grouped(groups) => groups
+                .iter()
+                .flat_map(|(group, g)| g.keys.keys().map(move |k| format!("{group}.{k}")))
+                .collect(),
+            PermissionSet::Flat(keys) => keys.clone(),
+        }
+    }
+}
+
+/// One permission group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PermissionGroup {
+    /// What the group is about.
+    #[serde(default)]
+    pub description: String,
+    /// Key (without the group prefix) → description.
+    #[serde(default)]
+    pub keys: BTreeMap<String, String>,
+    /// Unknown fields.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

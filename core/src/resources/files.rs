@@ -1,0 +1,196 @@
+//! `server.files.*`.
+//!
+//! Paths in a `root` are relative to the server's root (`None`: the root itself); names in
+//! `files` are relative to `root`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::ServerHandle;
+use crate::error::{Error, Result};
+use crate::models::{FileObject, SignedUrl};
+
+/// `server.files.*`.
+#[derive(Clone, Debug)]
+pub struct Files<'c> {
+    pub(super) server: ServerHandle<'c>,
+}
+
+impl Files<'_> {
+    /// The entries of a directory (`server.files.list`; `None`: the server's root).
+    pub fn list(&self, directory: Option<&str>) -> Result<Vec<FileObject>> {
+        let p = self.server.with(json!({ "directory": directory }));
+        self.server.client.typed("server.files.list", p)
+    }
+
+    /// A file's content, byte for byte (`server.files.contents`). The panel refuses files over
+    /// its edit limit (4 MiB by default) with 400.
+    pub fn contents(&self, file: &str) -> Result<Vec<u8>> {
+        self.server.client.bytes("server.files.contents", self.server.with(json!({ "file": file })))
+    }
+
+    /// A file's content as text. Fails with [`Error::Decode`] when the file is not UTF-8: read
+    /// such a file with [`Files::contents`].
+    pub fn contents_text(&self, file: &str) -> Result<String> {
+        String::from_utf8(self.contents(file)?).map_err(|e| Error::Decode {
+            path: String::from("$"),
+            message: format!(
+                "{file:?} is not UTF-8 text (invalid byte at offset {}); read it as bytes with \
+                 `files().contents()`",
+                e.utf8_error().valid_up_to()
+            ),
+        })
+    }
+
+    /// A one-time URL on Wings that serves the file (`server.files.download`); valid 15
+    /// minutes, needs no key.
+    pub fn download_url(&self, file: &str) -> Result<SignedUrl> {
+        self.server.client.typed("server.files.download", self.server.with(json!({ "file": file })))
+    }
+
+    /// Renames or moves entries, each `(from, to)` relative to `root` (`server.files.rename`).
+    pub fn rename(&self, root: Option<&str>, files: &[(&str, &str)]) -> Result<()> {
+        let files: Vec<Value> = files.iter().map(|(from, to)| json!({ "from": from, "to": to })).collect();
+        // `root` is required but nullable: always sent.
+        let p = self.server.with(json!({ "root": root, "files": files }));
+        self.server.client.unit("server.files.rename", p)
+    }
+
+    /// Copies a file next to itself as "<name> copy" (`server.files.copy`); `location` is the
+    /// file's full path.
+    pub fn copy(&self, location: &str) -> Result<()> {
+        self.server.client.unit("server.files.copy", self.server.with(json!({ "location": location })))
+    }
+
+    /// Writes `content` to a file, replacing it or making it (`server.files.write`). The bytes
+    /// are sent as they are, as the raw request body.
+    ///
+    /// ```no_run
+    /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
+    /// client.server("d3aac109").files().write("/eula.txt", "eula=true\n")?;
+    /// # Ok::<(), pterodactyl_client::Error>(())
+    /// ```
+    pub fn write(&self, file: &str, content: impl Into<Vec<u8>>) -> Result<()> {
+        let p = self.server.with(json!({ "file": file }));
+        self.server.client.unit_with_content("server.files.write", p, content.into())
+    }
+
+    /// Packs entries of `root` into a new `.tar.gz` next to them (`server.files.compress`) and
+    /// describes it. The panel waits for Wings up to 15 minutes.
+    pub fn compress(&self, root: Option<&str>, files: &[&str]) -> Result<FileObject> {
+        let mut p = self.server.with(json!({ "files": files }));
+        set_optional(&mut p, "root", root);
+        self.server.client.typed("server.files.compress", p)
+    }
+
+    /// Unpacks an archive of `root` into `root` (`server.files.decompress`).
+    pub fn decompress(&self, root: Option<&str>, file: &str) -> Result<()> {
+        let mut p = self.server.with(json!({ "file": file }));
+        set_optional(&mut p, "root", root);
+        self.server.client.unit("server.files.decompress", p)
+    }
+
+    /// Deletes entries of `root` (`server.files.delete`).
+    pub fn delete(&self, root: Option<&str>, files: &[&str]) -> Result<()> {
+        // `root` is required but nullable: always sent.
+        let p = self.server.with(json!({ "root": root, "files": files }));
+        self.server.client.unit("server.files.delete", p)
+    }
+
+    /// Makes a directory `name` in `root` (`server.files.create_folder`).
+    pub fn create_folder(&self, root: Option<&str>, name: &str) -> Result<()> {
+        let mut p = self.server.with(json!({ "name": name }));
+        set_optional(&mut p, "root", root);
+        self.server.client.unit("server.files.create_folder", p)
+    }
+
+    /// Sets permission bits, each `(file, mode)` with `file` relative to `root`
+    /// (`server.files.chmod`). Write modes as octal literals: `0o755`. Wings reads the mode as
+    /// a string of octal digits, so it is sent as `"755"`.
+    ///
+    /// ```no_run
+    /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
+    /// client.server("d3aac109").files().chmod(None, &[("start.sh", 0o755)])?;
+    /// # Ok::<(), pterodactyl_client::Error>(())
+    /// ```
+    pub fn chmod(&self, root: Option<&str>, files: &[(&str, u32)]) -> Result<()> {
+        let files: Vec<Value> =
+            files.iter().map(|(file, mode)| json!({ "file": file, "mode": format!("{mode:o}") })).collect();
+        // `root` is required but nullable: always sent.
+        let p = self.server.with(json!({ "root": root, "files": files }));
+        self.server.client.unit("server.files.chmod", p)
+    }
+
+    /// Has Wings download a URL into the server (`server.files.pull`). The panel allows 10
+    /// pulls per 5 minutes (429), Wings 3 at a time per server (400).
+    pub fn pull(&self, params: &PullFile) -> Result<()> {
+        self.server.client.unit("server.files.pull", self.server.with_params(params)?)
+    }
+
+    /// A one-time URL on Wings to upload to (`server.files.upload`): `POST` multipart parts
+    /// named `files` to it, with `&directory=<dir>` appended. Valid 15 minutes; ask for a new one
+    /// for every upload.
+    pub fn upload_url(&self) -> Result<SignedUrl> {
+        self.server.client.typed("server.files.upload", self.server.params())
+    }
+}
+
+/// Adds `key` only when there is a value: the panel treats an absent `root` as `/`.
+fn set_optional(p: &mut Map<String, Value>, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        p.insert(key.to_owned(), Value::String(v.to_owned()));
+    }
+}
+
+/// Parameters of `server.files.pull`.
+///
+/// ```
+/// use pterodactyl_client::PullFile;
+/// let params = PullFile::new("https://example.com/plugin.jar").directory("/plugins").use_header(true);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct PullFile {
+    /// What to download.
+    pub url: String,
+    /// Where to put it (default: the server's root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
+    /// The file name to save as (default: from the URL or the answer's headers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Whether to take the file name from the answer's `Content-Disposition`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_header: Option<bool>,
+    /// Whether the panel waits for the download to finish before answering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foreground: Option<bool>,
+}
+
+impl PullFile {
+    /// Downloads `url` into the server's root under the name Wings picks.
+    pub fn new(url: &str) -> Self {
+        PullFile { url: url.to_owned(), ..Self::default() }
+    }
+    /// Sets the target directory.
+    pub fn directory(mut self, directory: &str) -> Self {
+        self.directory = Some(directory.to_owned());
+        self
+    }
+    /// Sets the file name to save as.
+    pub fn filename(mut self, filename: &str) -> Self {
+        self.filename = Some(filename.to_owned());
+        self
+    }
+    /// Takes the file name from the answer's `Content-Disposition`.
+    pub fn use_header(mut self, yes: bool) -> Self {
+        self.use_header = Some(yes);
+        self
+    }
+    /// Waits for the download to finish.
+    pub fn foreground(mut self, yes: bool) -> Self {
+        self.foreground = Some(yes);
+        self
+    }
+}

@@ -1,0 +1,57 @@
+//! `server.startup.*` and `server.settings.*`.
+
+use serde_json::{json, Value};
+
+use super::ServerHandle;
+use crate::error::Result;
+use crate::models::{Startup, UpdatedVariable};
+
+/// `server.startup.*`.
+#[derive(Clone, Debug)]
+pub struct StartupApi<'c> {
+    pub(super) server: ServerHandle<'c>,
+}
+
+impl StartupApi<'_> {
+    /// The variables, startup command and Docker images (`server.startup.get`).
+    pub fn get(&self) -> Result<Startup> {
+        self.server.client.typed("server.startup.get", self.server.params())
+    }
+
+    /// Sets a variable by its environment name (`server.startup.set_variable`). The panel checks
+    /// the value against the variable's own rules (422 with the field named).
+    pub fn set_variable(&self, key: &str, value: &str) -> Result<UpdatedVariable> {
+        let p = self.server.with(json!({ "key": key, "value": value }));
+        self.server.client.typed("server.startup.set_variable", p)
+    }
+}
+
+/// `server.settings.*`.
+#[derive(Clone, Debug)]
+pub struct Settings<'c> {
+    pub(super) server: ServerHandle<'c>,
+}
+
+impl Settings<'_> {
+    /// Renames the server (`server.settings.rename`). With `description: None` the description
+    /// is left as it is.
+    pub fn rename(&self, name: &str, description: Option<&str>) -> Result<()> {
+        let mut p = self.server.with(json!({ "name": name }));
+        if let Some(d) = description {
+            p.insert("description".into(), Value::String(d.to_owned()));
+        }
+        self.server.client.unit("server.settings.rename", p)
+    }
+
+    /// Reinstalls the server (`server.settings.reinstall`); it is `installing` afterwards and
+    /// most routes answer 409 until it is done.
+    pub fn reinstall(&self) -> Result<()> {
+        self.server.client.unit("server.settings.reinstall", self.server.params())
+    }
+
+    /// Switches to one of the egg's Docker images (`server.settings.docker_image`).
+    pub fn set_docker_image(&self, image: &str) -> Result<()> {
+        let p = self.server.with(json!({ "docker_image": image }));
+        self.server.client.unit("server.settings.docker_image", p)
+    }
+}
