@@ -10,6 +10,8 @@ command -v cmake >/dev/null || need_apt+=(cmake)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v g++ >/dev/null || need_apt+=(g++)
 python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
+# cJSON: the C tests and examples/c read results with a real JSON parser.
+pkg-config --exists libcjson 2>/dev/null || [ -f /usr/include/cjson/cJSON.h ] || need_apt+=(libcjson-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

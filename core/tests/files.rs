@@ -111,8 +111,13 @@ fn copy_makes_a_copy_next_to_the_file() {
     let files = client.server(SURVIVAL).files();
     files.copy("/eula.txt").unwrap();
     assert_eq!(last_body(&panel, "POST", "/files/copy"), json!({"location": "/eula.txt"}));
-    let copies: Vec<String> =
-        files.list(None).unwrap().into_iter().map(|f| f.name).filter(|n| n.starts_with("eula copy")).collect();
+    let copies: Vec<String> = files
+        .list(None)
+        .unwrap()
+        .into_iter()
+        .map(|f| f.name)
+        .filter(|n| n.starts_with("eula copy"))
+        .collect();
     assert_eq!(copies.len(), 1, "{copies:?}");
     api_error(files.copy("/missing.txt"), 404);
 }

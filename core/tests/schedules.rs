@@ -82,7 +82,8 @@ fn update_replaces_the_schedule_and_to_params_keeps_the_rest() {
     assert_eq!(body["is_active"], false);
     assert_eq!(body["minute"], "0");
 
-    let renamed = schedules.update(1, &after.to_params().name("Restart").cron("15", "*/2", "*", "*", "*")).unwrap();
+    let renamed =
+        schedules.update(1, &after.to_params().name("Restart").cron("15", "*/2", "*", "*", "*")).unwrap();
     assert_eq!(renamed.name, "Restart");
     assert_eq!((renamed.cron.minute.as_str(), renamed.cron.hour.as_str()), ("15", "*/2"));
     assert_eq!(renamed.tasks().len(), 1, "tasks survive an update");
@@ -130,9 +131,8 @@ fn tasks_create_update_and_delete() {
         schedules.get(1).unwrap().tasks().iter().map(|t| (t.sequence_id, t.action.clone())).collect();
     assert!(order.contains(&(1, TaskAction::Backup)) && order.contains(&(3, TaskAction::Power)), "{order:?}");
 
-    let changed = tasks
-        .update(1, restart.id, &restart.to_params().time_offset(120).continue_on_failure(true))
-        .unwrap();
+    let changed =
+        tasks.update(1, restart.id, &restart.to_params().time_offset(120).continue_on_failure(true)).unwrap();
     assert_eq!((changed.time_offset, changed.continue_on_failure), (120, true));
     assert_eq!(changed.payload, "restart");
     assert!(last_request(&panel, "POST", &format!("/schedules/1/tasks/{}", restart.id)).body.contains("120"));

@@ -67,114 +67,197 @@ int harness_finish(void) {
     return failed == 0 && passed > 0 ? 0 : 1;
 }
 
-/* ---- a JSON validator: recursive descent over RFC 8259 ---- */
-
-static const char *ws(const char *p) {
-    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-    return p;
-}
-
-static const char *value(const char *p, int depth);
-
-static const char *string(const char *p) {
-    if (*p++ != '"') return NULL;
-    while (*p != '"') {
-        unsigned char c = (unsigned char)*p;
-        if (c == '\0' || c < 0x20) return NULL;
-        if (c == '\\') {
-            p++;
-            if (*p == 'u') {
-                for (int i = 1; i <= 4; i++) {
-                    char h = p[i];
-                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') || (h >= 'A' && h <= 'F'))) return NULL;
-                }
-                p += 5;
-            } else if (*p && strchr("\"\\/bfnrt", *p)) {
-                p++;
-            } else {
-                return NULL;
-            }
-        } else {
-            p++;
-        }
-    }
-    return p + 1;
-}
-
-static const char *digits(const char *p) {
-    if (*p < '0' || *p > '9') return NULL;
-    while (*p >= '0' && *p <= '9') p++;
-    return p;
-}
-
-static const char *number(const char *p) {
-    if (*p == '-') p++;
-    if (*p == '0') {
-        p++;
-    } else if ((p = digits(p)) == NULL) {
-        return NULL;
-    }
-    if (*p == '.' && (p = digits(p + 1)) == NULL) return NULL;
-    if (*p == 'e' || *p == 'E') {
-        p++;
-        if (*p == '+' || *p == '-') p++;
-        if ((p = digits(p)) == NULL) return NULL;
-    }
-    return p;
-}
-
-static const char *value(const char *p, int depth) {
-    if (depth > 128) return NULL;
-    p = ws(p);
-    switch (*p) {
-    case '{':
-        p = ws(p + 1);
-        if (*p == '}') return p + 1;
-        for (;;) {
-            if ((p = string(ws(p))) == NULL) return NULL;
-            p = ws(p);
-            if (*p++ != ':') return NULL;
-            if ((p = value(p, depth + 1)) == NULL) return NULL;
-            p = ws(p);
-            if (*p == '}') return p + 1;
-            if (*p++ != ',') return NULL;
-        }
-    case '[':
-        p = ws(p + 1);
-        if (*p == ']') return p + 1;
-        for (;;) {
-            if ((p = value(p, depth + 1)) == NULL) return NULL;
-            p = ws(p);
-            if (*p == ']') return p + 1;
-            if (*p++ != ',') return NULL;
-        }
-    case '"':
-        return string(p);
-    case 't':
-        return strncmp(p, "true", 4) == 0 ? p + 4 : NULL;
-    case 'f':
-        return strncmp(p, "false", 5) == 0 ? p + 5 : NULL;
-    case 'n':
-        return strncmp(p, "null", 4) == 0 ? p + 4 : NULL;
-    default:
-        return number(p);
-    }
-}
+/* ---- JSON through cJSON ---- */
 
 bool json_valid(const char *text) {
     if (text == NULL) return false;
-    const char *end = value(text, 0);
-    return end != NULL && *ws(end) == '\0';
+    /* require_null_terminated: one value and nothing after it but whitespace */
+    cJSON *doc = cJSON_ParseWithOpts(text, NULL, 1);
+    bool ok = doc != NULL;
+    cJSON_Delete(doc);
+    return ok;
 }
 
-long long json_int(const char *json, const char *key, long long fallback) {
-    char pattern[128];
-    if (json == NULL || snprintf(pattern, sizeof pattern, "\"%s\":", key) >= (int)sizeof pattern) return fallback;
-    const char *at = strstr(json, pattern);
-    if (at == NULL) return fallback;
-    char *end = NULL;
-    long long n = strtoll(at + strlen(pattern), &end, 10);
-    return end == at + strlen(pattern) ? fallback : n;
+const cJSON *json_at(const cJSON *root, const char *path) {
+    const cJSON *node = root;
+    const char *p = path;
+    if (path == NULL) return NULL;
+    while (node != NULL && *p != '\0') {
+        char key[128];
+        size_t n = strcspn(p, ".");
+        if (n >= sizeof key) return NULL;
+        memcpy(key, p, n);
+        key[n] = '\0';
+        p += n;
+        if (*p == '.') p++;
+        if (cJSON_IsArray(node)) {
+            char *end = NULL;
+            long index = strtol(key, &end, 10);
+            if (n == 0 || *end != '\0' || index < 0 || index > 1000000) return NULL;
+            node = cJSON_GetArrayItem(node, (int)index);
+        } else if (cJSON_IsObject(node)) {
+            node = cJSON_GetObjectItemCaseSensitive(node, key);
+        } else {
+            return NULL;
+        }
+    }
+    return node;
+}
+
+const char *json_str(const cJSON *root, const char *path) {
+    const cJSON *node = json_at(root, path);
+    return cJSON_IsString(node) ? node->valuestring : NULL;
+}
+
+long long json_num(const cJSON *root, const char *path, long long fallback) {
+    const cJSON *node = json_at(root, path);
+    return cJSON_IsNumber(node) ? (long long)node->valuedouble : fallback;
+}
+
+long long json_int(const char *json, const char *path, long long fallback) {
+    cJSON *doc = json ? cJSON_Parse(json) : NULL;
+    long long n = json_num(doc, path, fallback);
+    cJSON_Delete(doc);
+    return n;
+}
+
+const cJSON *json_find(const cJSON *root, const char *path, const char *key, const char *value) {
+    const cJSON *array = json_at(root, path);
+    const cJSON *item = NULL;
+    if (!cJSON_IsArray(array)) return NULL;
+    cJSON_ArrayForEach(item, array) {
+        const cJSON *field = cJSON_GetObjectItemCaseSensitive(item, key);
+        if (cJSON_IsString(field) && strcmp(field->valuestring, value) == 0) return item;
+    }
+    return NULL;
+}
+
+bool json_has_string(const cJSON *root, const char *path, const char *value) {
+    const cJSON *array = json_at(root, path);
+    const cJSON *item = NULL;
+    if (!cJSON_IsArray(array)) return false;
+    cJSON_ArrayForEach(item, array) {
+        if (cJSON_IsString(item) && strcmp(item->valuestring, value) == 0) return true;
+    }
+    return false;
+}
+
+/* Prints what is at `path` (or that nothing is) after a failed field check. */
+static void show_at(const cJSON *root, const char *path) {
+    const cJSON *node = json_at(root, path);
+    char *text = node ? cJSON_PrintUnformatted(node) : NULL;
+    char *whole = root ? cJSON_PrintUnformatted(root) : NULL;
+    fprintf(stderr, "     at %s: %s\n     in: %.600s\n", path, text ? text : "(missing)", whole ? whole : "(no document)");
+    cJSON_free(text);
+    cJSON_free(whole);
+}
+
+cJSON *expect_ok_at(const char *file, int line, const char *what, PteroStatus status, char **out) {
+    const char *text = out ? *out : NULL;
+    cJSON *doc = NULL;
+    if (expect_status_at(file, line, what, status, PTERO_STATUS_OK, text)) {
+        doc = text ? cJSON_ParseWithOpts(text, NULL, 1) : NULL;
+        if (!check_at(file, line, doc != NULL, what)) fprintf(stderr, "     not JSON: %s\n", text ? text : "(NULL)");
+    }
+    if (out) {
+        ptero_string_free(*out);
+        *out = NULL;
+    }
+    return doc;
+}
+
+bool expect_ok_null_at(const char *file, int line, const char *what, PteroStatus status, char **out) {
+    const char *text = out ? *out : NULL;
+    bool ok = expect_status_at(file, line, what, status, PTERO_STATUS_OK, text);
+    if (ok) {
+        ok = check_at(file, line, text != NULL && strcmp(text, "null") == 0, what);
+        if (!ok) fprintf(stderr, "     expected null, got: %s\n", text ? text : "(NULL)");
+    }
+    if (out) {
+        ptero_string_free(*out);
+        *out = NULL;
+    }
+    return ok;
+}
+
+cJSON *expect_error_at(const char *file, int line, const char *what, PteroStatus status, PteroStatus want,
+                       int http_status, char **out) {
+    const char *text = out ? *out : NULL;
+    cJSON *doc = NULL;
+    expect_status_at(file, line, what, status, want, text);
+    doc = text ? cJSON_ParseWithOpts(text, NULL, 1) : NULL;
+    if (check_at(file, line, cJSON_IsObject(doc), what)) {
+        expect_str_at(file, line, what, doc, "status", ptero_status_name((int)want));
+        check_at(file, line, cJSON_IsString(json_at(doc, "kind")), "the error object has a kind");
+        check_at(file, line, cJSON_IsString(json_at(doc, "message")), "the error object has a message");
+        check_at(file, line, cJSON_IsArray(json_at(doc, "errors")), "the error object has an errors array");
+        if (http_status > 0) {
+            expect_int_at(file, line, what, doc, "http_status", http_status);
+        } else {
+            expect_null_at(file, line, what, doc, "http_status");
+        }
+        check_at(file, line, strstr(text, OWNER_KEY) == NULL && strstr(text, MANAGER_KEY) == NULL &&
+                                 strstr(text, SUBUSER_KEY) == NULL,
+                 "no API key appears in an error");
+    } else {
+        fprintf(stderr, "     not an error object: %s\n", text ? text : "(NULL)");
+    }
+    if (out) {
+        ptero_string_free(*out);
+        *out = NULL;
+    }
+    return doc;
+}
+
+bool expect_str_at(const char *file, int line, const char *what, const cJSON *root, const char *path,
+                   const char *want) {
+    const char *got = json_str(root, path);
+    bool ok = got != NULL && want != NULL && strcmp(got, want) == 0;
+    if (!check_at(file, line, ok, what)) {
+        fprintf(stderr, "     expected \"%s\"\n", want ? want : "(NULL)");
+        show_at(root, path);
+    }
+    return ok;
+}
+
+bool expect_int_at(const char *file, int line, const char *what, const cJSON *root, const char *path,
+                   long long want) {
+    const cJSON *node = json_at(root, path);
+    bool ok = cJSON_IsNumber(node) && (double)want == node->valuedouble;
+    if (!check_at(file, line, ok, what)) {
+        fprintf(stderr, "     expected %lld\n", want);
+        show_at(root, path);
+    }
+    return ok;
+}
+
+bool expect_bool_at(const char *file, int line, const char *what, const cJSON *root, const char *path, bool want) {
+    const cJSON *node = json_at(root, path);
+    bool ok = want ? cJSON_IsTrue(node) : cJSON_IsFalse(node);
+    if (!check_at(file, line, ok, what)) {
+        fprintf(stderr, "     expected %s\n", want ? "true" : "false");
+        show_at(root, path);
+    }
+    return ok;
+}
+
+bool expect_null_at(const char *file, int line, const char *what, const cJSON *root, const char *path) {
+    bool ok = cJSON_IsNull(json_at(root, path));
+    if (!check_at(file, line, ok, what)) {
+        fprintf(stderr, "     expected null\n");
+        show_at(root, path);
+    }
+    return ok;
+}
+
+bool expect_len_at(const char *file, int line, const char *what, const cJSON *root, const char *path, int want) {
+    const cJSON *node = json_at(root, path);
+    bool ok = cJSON_IsArray(node) && cJSON_GetArraySize(node) == want;
+    if (!check_at(file, line, ok, what)) {
+        fprintf(stderr, "     expected an array of %d\n", want);
+        show_at(root, path);
+    }
+    return ok;
 }
 
 /* ---- the fake panel's controls over a plain socket ---- */

@@ -1,10 +1,12 @@
 /*
- * A small test harness for the C suite: checks that count, a tiny JSON reader that can fail for
- * real, and a raw-socket client for the fake panel's /__fake controls (no curl, no libc extras).
+ * A small test harness for the C suite: checks that count, JSON read with a real parser (cJSON,
+ * Debian's libcjson-dev: link with -lcjson), and a raw-socket client for the fake panel's
+ * /__fake controls (no curl).
  */
 #ifndef PTERO_TEST_HARNESS_H
 #define PTERO_TEST_HARNESS_H
 
+#include <cjson/cJSON.h>
 #include <stdbool.h>
 
 #include "pterodactyl.h"
@@ -13,6 +15,8 @@
 #define OWNER_KEY "ptlc_ownerkey001S3cretOwnerKeyForTheFakePanel001"
 #define SUBUSER_KEY "ptlc_helperkey01S3cretHelperKeyForTheFakePanel01"
 #define APPLICATION_KEY "ptla_appkey00001S3cretApplicationKeyForFakePanel"
+/* `manager`, a subuser of d3aac109 who may manage subusers and read and create backups. */
+#define MANAGER_KEY "ptlc_managerkey1S3cretManagerKeyForTheFakePanel1"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,11 +43,65 @@ bool expect_lacks_at(const char *file, int line, const char *what, const char *j
 bool expect_same_at(const char *file, int line, const char *what, const char *a, const char *b);
 #define EXPECT_SAME(what, a, b) expect_same_at(__FILE__, __LINE__, (what), (a), (b))
 
-/* Whether `text` is exactly one JSON value (RFC 8259), surrounding whitespace allowed. */
+/* Whether `text` is exactly one JSON value, surrounding whitespace allowed. */
 bool json_valid(const char *text);
 
-/* The integer after the first `"key":` in `json`, or `fallback` when there is none. */
-long long json_int(const char *json, const char *key, long long fallback);
+/* ---- reading results with cJSON ----
+ *
+ * A path is dot-separated object keys and array indexes from the root: "name",
+ * "meta.pagination.total", "data.0.identifier", "errors.0.source_field". "" is the root. */
+
+/* The value at `path` under `root`, or NULL when any step is missing (or `root` is NULL). */
+const cJSON *json_at(const cJSON *root, const char *path);
+
+/* The string at `path`, or NULL when it is missing or not a string. */
+const char *json_str(const cJSON *root, const char *path);
+
+/* The integer at `path` of the JSON text `json` (parsed for the occasion), or `fallback`. */
+long long json_int(const char *json, const char *path, long long fallback);
+
+/* The number at `path`, or `fallback` when it is missing or not a number. */
+long long json_num(const cJSON *root, const char *path, long long fallback);
+
+/* The first element of the array at `path` whose string member `key` is `value`, or NULL. */
+const cJSON *json_find(const cJSON *root, const char *path, const char *key, const char *value);
+
+/* Whether the array at `path` holds the string `value`. */
+bool json_has_string(const cJSON *root, const char *path, const char *value);
+
+/* `status` is PTERO_STATUS_OK and `*out` parses; answers the document (cJSON_Delete it; NULL
+ * after a failed check, which is printed with the out-string). Frees `*out` and sets it to NULL,
+ * so a call can be passed straight in: EXPECT_OK("get", ptero_account_get(c, &out), &out). */
+cJSON *expect_ok_at(const char *file, int line, const char *what, PteroStatus status, char **out);
+#define EXPECT_OK(what, status, out) expect_ok_at(__FILE__, __LINE__, (what), (status), (out))
+
+/* `status` is PTERO_STATUS_OK and `*out` is exactly `null` (an operation with no content). Frees
+ * `*out` and sets it to NULL. */
+bool expect_ok_null_at(const char *file, int line, const char *what, PteroStatus status, char **out);
+#define EXPECT_OK_NULL(what, status, out) expect_ok_null_at(__FILE__, __LINE__, (what), (status), (out))
+
+/* `status` is `want` and `*out` is the one error object: `status` names `want`, `kind` and
+ * `message` are strings, `errors` is an array, the API keys appear nowhere, and `http_status` is
+ * `http_status` (or null when that is 0). Answers the document like EXPECT_OK. */
+cJSON *expect_error_at(const char *file, int line, const char *what, PteroStatus status, PteroStatus want,
+                       int http_status, char **out);
+#define EXPECT_ERROR(what, status, want, http_status, out) \
+    expect_error_at(__FILE__, __LINE__, (what), (status), (want), (http_status), (out))
+
+/* The value at `path` is the string `want` / the integer `want` / the boolean `want` / null. */
+bool expect_str_at(const char *file, int line, const char *what, const cJSON *root, const char *path,
+                   const char *want);
+bool expect_int_at(const char *file, int line, const char *what, const cJSON *root, const char *path,
+                   long long want);
+bool expect_bool_at(const char *file, int line, const char *what, const cJSON *root, const char *path, bool want);
+bool expect_null_at(const char *file, int line, const char *what, const cJSON *root, const char *path);
+/* The array at `path` has `want` elements. */
+bool expect_len_at(const char *file, int line, const char *what, const cJSON *root, const char *path, int want);
+#define EXPECT_STR(what, root, path, want) expect_str_at(__FILE__, __LINE__, (what), (root), (path), (want))
+#define EXPECT_INT(what, root, path, want) expect_int_at(__FILE__, __LINE__, (what), (root), (path), (want))
+#define EXPECT_BOOL(what, root, path, want) expect_bool_at(__FILE__, __LINE__, (what), (root), (path), (want))
+#define EXPECT_NULL(what, root, path) expect_null_at(__FILE__, __LINE__, (what), (root), (path))
+#define EXPECT_LEN(what, root, path, want) expect_len_at(__FILE__, __LINE__, (what), (root), (path), (want))
 
 /* Prints "N passed, M failed" and returns the process exit code. */
 int harness_finish(void);

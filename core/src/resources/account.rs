@@ -140,18 +140,21 @@ impl ApiKeys<'_> {
         self.client.typed("account.api_keys.list", Map::new())
     }
 
-    /// Makes a key (`account.api_keys.create`), usable from `allowed_ips` only (IPs or CIDR
-    /// ranges; empty: anywhere). The answer's [`NewApiKey::key`] is the full key, which the
-    /// panel never shows again. Each address is checked (422); more than 25 keys is a 400.
+    /// Makes a key described by `description` (`account.api_keys.create`), usable from
+    /// `allowed_ips` only (IPs or CIDR ranges; empty: anywhere). The answer's
+    /// [`NewApiKey::key`] is the full key, which the panel never shows again. Each address is
+    /// checked (422); more than 25 keys is a 400.
+    ///
+    /// The panel declares `description` nullable but also required, and Laravel's `required`
+    /// refuses `null` and `""`: a key without a description cannot be made, hence `&str`.
     ///
     /// ```no_run
     /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
-    /// let new = client.account().api_keys().create(Some("CI"), &["10.0.0.0/8"])?;
+    /// let new = client.account().api_keys().create("CI", &["10.0.0.0/8"])?;
     /// let ci = pterodactyl_client::Client::new("https://panel.example.com", &new.key)?;
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn create(&self, description: Option<&str>, allowed_ips: &[&str]) -> Result<NewApiKey> {
-        // `description` is required but nullable: the key is always sent.
+    pub fn create(&self, description: &str, allowed_ips: &[&str]) -> Result<NewApiKey> {
         let p = object(json!({ "description": description, "allowed_ips": allowed_ips }));
         self.client.typed("account.api_keys.create", p)
     }

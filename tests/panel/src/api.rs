@@ -1339,6 +1339,7 @@ fn event_placeholders(event: &str) -> &'static [&'static str] {
         "server:file.create-directory" => &["directory", "name"],
         "server:file.decompress" => &["files", "directory"],
         "server:file.pull" => &["url", "directory"],
+        "server:file.uploaded" => &["directory", "file"],
         "server:schedule.create" | "server:schedule.update" | "server:schedule.execute" => &["name"],
         "server:schedule.delete" | "server:task.delete" => &["name"],
         "server:task.create" | "server:task.update" => &["action", "name"],

@@ -14,7 +14,7 @@ const MANAGER_UUID: &str = "4d2a9c7e-3b1f-4e8a-a6d5-9f0e1c2b3a4d";
 const WEEKLY_BACKUP: &str = "b4c7e1d2-5f3a-4b8c-9d0e-1f2a3b4c5d6e";
 const FAILED_BACKUP: &str = "c5d8f2e3-6a4b-4c9d-8e1f-2a3b4c5d6e7f";
 const NIGHTLY_BACKUP: &str = "d6e9a3f4-7b5c-4dae-9f20-3b4c5d6e7f80";
-const SURVIVAL_DATABASE: &str = "vZmOMEju";
+const SURVIVAL_DATABASE: &str = "scWFMOKk";
 
 const ED25519: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOQCS5klGZpxshm/oYd8houng3hqxN7tMKQbyD+/Kvtl test@fake";
@@ -123,7 +123,12 @@ mod account {
     fn two_factor_setup_enable_and_disable() {
         let panel = FakePanel::start();
         // No secret yet: the panel's `decrypt(null)` fails.
-        let res = post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": "123456", "password": OWNER_PASSWORD}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            "/account/two-factor",
+            json!({"code": "123456", "password": OWNER_PASSWORD}),
+        );
         assert_eq!(error(res, 500)["code"], "DecryptException");
 
         let setup = ok(get(&panel, OWNER_KEY, "/account/two-factor"));
@@ -135,18 +140,39 @@ mod account {
             format!("otpauth://totp/Pterodactyl:owner%40example.com?secret={secret}&issuer=Pterodactyl")
         );
 
-        let res = post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": 123456, "password": OWNER_PASSWORD}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            "/account/two-factor",
+            json!({"code": 123456, "password": OWNER_PASSWORD}),
+        );
         assert_eq!(assert_invalid(res, "code", json!("string"))["detail"], "The code must be a string.");
-        let res = post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": "12345", "password": OWNER_PASSWORD}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            "/account/two-factor",
+            json!({"code": "12345", "password": OWNER_PASSWORD}),
+        );
         assert_eq!(assert_invalid(res, "code", json!("size"))["detail"], "The code must be 6 characters.");
-        let res = post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": "123456", "password": "nope"}));
+        let res =
+            post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": "123456", "password": "nope"}));
         let err = error(res, 400);
         assert_eq!(err["code"], "BadRequestHttpException");
         assert_eq!(err["detail"], "The password provided was not valid.");
-        let res = post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": "654321", "password": OWNER_PASSWORD}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            "/account/two-factor",
+            json!({"code": "654321", "password": OWNER_PASSWORD}),
+        );
         assert_eq!(error(res, 400)["code"], "TwoFactorAuthenticationTokenInvalid");
 
-        let res = post(&panel, OWNER_KEY, "/account/two-factor", json!({"code": TWO_FACTOR_CODE, "password": OWNER_PASSWORD}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            "/account/two-factor",
+            json!({"code": TWO_FACTOR_CODE, "password": OWNER_PASSWORD}),
+        );
         let body = ok(res);
         assert_eq!(body["object"], "recovery_tokens");
         let tokens = body["attributes"]["tokens"].as_array().unwrap();
@@ -167,7 +193,12 @@ mod account {
     fn two_factor_shows_in_the_user_transformer() {
         let panel = FakePanel::start();
         ok(get(&panel, SUBUSER_KEY, "/account/two-factor"));
-        let res = post(&panel, SUBUSER_KEY, "/account/two-factor", json!({"code": TWO_FACTOR_CODE, "password": HELPER_PASSWORD}));
+        let res = post(
+            &panel,
+            SUBUSER_KEY,
+            "/account/two-factor",
+            json!({"code": TWO_FACTOR_CODE, "password": HELPER_PASSWORD}),
+        );
         ok(res);
         let helper = ok(get(&panel, OWNER_KEY, &format!("{SURVIVAL}/users/{HELPER_UUID}")));
         assert_eq!(helper["attributes"]["2fa_enabled"], true);
@@ -176,20 +207,39 @@ mod account {
     #[test]
     fn email_update_checks_the_password_then_the_rules() {
         let panel = FakePanel::start();
-        let res = put(&panel, OWNER_KEY, "/account/email", json!({"email": "not-an-email", "password": "wrong"}));
+        let res =
+            put(&panel, OWNER_KEY, "/account/email", json!({"email": "not-an-email", "password": "wrong"}));
         let err = error(res, 400);
         assert_eq!(err["code"], "InvalidPasswordProvidedException");
         assert_eq!(err["detail"], "The password provided was invalid for this account.");
 
-        let res = put(&panel, OWNER_KEY, "/account/email", json!({"email": "not-an-email", "password": OWNER_PASSWORD}));
+        let res = put(
+            &panel,
+            OWNER_KEY,
+            "/account/email",
+            json!({"email": "not-an-email", "password": OWNER_PASSWORD}),
+        );
         let err = assert_invalid(res, "email", json!("email"));
         assert_eq!(err["detail"], "The email must be a valid email address.");
-        let res = put(&panel, OWNER_KEY, "/account/email", json!({"email": "HELPER@example.com", "password": OWNER_PASSWORD}));
-        assert_eq!(assert_invalid(res, "email", json!("unique"))["detail"], "The email has already been taken.");
+        let res = put(
+            &panel,
+            OWNER_KEY,
+            "/account/email",
+            json!({"email": "HELPER@example.com", "password": OWNER_PASSWORD}),
+        );
+        assert_eq!(
+            assert_invalid(res, "email", json!("unique"))["detail"],
+            "The email has already been taken."
+        );
         let res = put(&panel, OWNER_KEY, "/account/email", json!({"password": OWNER_PASSWORD}));
         assert_invalid(res, "email", json!("required"));
 
-        let res = put(&panel, OWNER_KEY, "/account/email", json!({"email": "boss@example.com", "password": OWNER_PASSWORD}));
+        let res = put(
+            &panel,
+            OWNER_KEY,
+            "/account/email",
+            json!({"email": "boss@example.com", "password": OWNER_PASSWORD}),
+        );
         assert_eq!(res.status(), 204);
         assert_eq!(ok(get(&panel, OWNER_KEY, "/account"))["attributes"]["email"], "boss@example.com");
         let activity = ok(get(&panel, OWNER_KEY, "/account/activity"));
@@ -210,8 +260,12 @@ mod account {
                 json!({"current_password": current, "password": password, "password_confirmation": confirmation}),
             )
         };
-        assert_eq!(error(change("wrong", "new-password", "new-password"), 400)["code"], "InvalidPasswordProvidedException");
-        let err = assert_invalid(change(MANAGER_PASSWORD, "new-password", "other"), "password", json!("confirmed"));
+        assert_eq!(
+            error(change("wrong", "new-password", "new-password"), 400)["code"],
+            "InvalidPasswordProvidedException"
+        );
+        let err =
+            assert_invalid(change(MANAGER_PASSWORD, "new-password", "other"), "password", json!("confirmed"));
         assert_eq!(err["detail"], "The password confirmation does not match.");
         assert_invalid(change(MANAGER_PASSWORD, "short", "short"), "password", json!("min"));
         assert_eq!(change(MANAGER_PASSWORD, "new-password", "new-password").status(), 204);
@@ -262,7 +316,10 @@ mod account {
         assert_eq!(ok(get(&panel, &key, "/account"))["attributes"]["username"], "owner");
         assert_eq!(ok(get(&panel, &key, "/account/api-keys"))["data"].as_array().unwrap().len(), 2);
 
-        assert_eq!(error(delete(&panel, OWNER_KEY, "/account/api-keys/ptlc_nosuchkey000"), 404)["code"], "NotFoundHttpException");
+        assert_eq!(
+            error(delete(&panel, OWNER_KEY, "/account/api-keys/ptlc_nosuchkey000"), 404)["code"],
+            "NotFoundHttpException"
+        );
         // Another user's key is not found either.
         assert_eq!(delete(&panel, MANAGER_KEY, &format!("/account/api-keys/{identifier}")).status(), 404);
         assert_eq!(delete(&panel, OWNER_KEY, &format!("/account/api-keys/{identifier}")).status(), 204);
@@ -278,7 +335,8 @@ mod account {
         for i in 1..25 {
             ok(post(&panel, OWNER_KEY, "/account/api-keys", json!({"description": format!("key {i}")})));
         }
-        let err = error(post(&panel, OWNER_KEY, "/account/api-keys", json!({"description": "one too many"})), 400);
+        let err =
+            error(post(&panel, OWNER_KEY, "/account/api-keys", json!({"description": "one too many"})), 400);
         assert_eq!(err["code"], "DisplayException");
         assert_eq!(err["detail"], "You have reached the account limit for number of API keys.");
     }
@@ -286,19 +344,27 @@ mod account {
     #[test]
     fn ssh_keys_are_parsed_fingerprinted_and_reencoded() {
         let panel = FakePanel::start();
-        let add = |name: &str, key: &str| post(&panel, OWNER_KEY, "/account/ssh-keys", json!({"name": name, "public_key": key}));
+        let add = |name: &str, key: &str| {
+            post(&panel, OWNER_KEY, "/account/ssh-keys", json!({"name": name, "public_key": key}))
+        };
 
         let ed = ok(add("laptop", ED25519));
         assert_eq!(ed["object"], "ssh_key");
         // `ssh-keygen -lf` prints SHA256:rnTO5bUVPzpWeruU6xgv6Uk2HJPDmDo3zlNUjFGthmw.
         assert_eq!(ed["attributes"]["fingerprint"], "rnTO5bUVPzpWeruU6xgv6Uk2HJPDmDo3zlNUjFGthmw");
-        assert!(ed["attributes"]["public_key"].as_str().unwrap().starts_with("-----BEGIN PUBLIC KEY-----\r\nMCowBQYDK2VwAyEA"));
+        assert!(ed["attributes"]["public_key"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----\r\nMCowBQYDK2VwAyEA"));
         let rsa = ok(add("desktop", RSA_2048));
         assert_eq!(rsa["attributes"]["fingerprint"], "JIU4thmpQqV12KPhWQQSgMjUlpBROQr4wGT48dLYmr8");
         assert_eq!(rsa["attributes"]["public_key"], RSA_2048_PEM);
         let ec = ok(add("yubikey", ECDSA));
         assert_eq!(ec["attributes"]["fingerprint"], "HVQPU/KEMxYrqN8mSHsaT0mrZN4O6sgLcX7xKKrcSo0");
-        assert!(ec["attributes"]["public_key"].as_str().unwrap().contains("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEK3pVgdB2Nl6RiJ+UNDLZdbsCwbI0\r\n"));
+        assert!(ec["attributes"]["public_key"]
+            .as_str()
+            .unwrap()
+            .contains("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEK3pVgdB2Nl6RiJ+UNDLZdbsCwbI0\r\n"));
 
         let err = assert_invalid(add("again", ED25519), "public_key", Value::Null);
         assert_eq!(err["detail"], "The public key provided already exists on your account.");
@@ -308,16 +374,26 @@ mod account {
         assert_eq!(err["detail"], "DSA keys are not supported.");
         let err = assert_invalid(add("junk", "ssh-rsa not-base64!"), "public_key", Value::Null);
         assert_eq!(err["detail"], "The public key provided is not valid.");
-        assert_invalid(post(&panel, OWNER_KEY, "/account/ssh-keys", json!({"public_key": RSA_2048})), "name", json!("required"));
+        assert_invalid(
+            post(&panel, OWNER_KEY, "/account/ssh-keys", json!({"public_key": RSA_2048})),
+            "name",
+            json!("required"),
+        );
 
         let list = ok(get(&panel, OWNER_KEY, "/account/ssh-keys"));
         assert_eq!(list["data"].as_array().unwrap().len(), 3);
         assert!(ok(get(&panel, MANAGER_KEY, "/account/ssh-keys"))["data"].as_array().unwrap().is_empty());
 
-        let remove = |fingerprint: &str| post(&panel, OWNER_KEY, "/account/ssh-keys/remove", json!({"fingerprint": fingerprint}));
+        let remove = |fingerprint: &str| {
+            post(&panel, OWNER_KEY, "/account/ssh-keys/remove", json!({"fingerprint": fingerprint}))
+        };
         assert_eq!(remove("rnTO5bUVPzpWeruU6xgv6Uk2HJPDmDo3zlNUjFGthmw").status(), 204);
         assert_eq!(remove("no-such-fingerprint").status(), 204);
-        assert_invalid(post(&panel, OWNER_KEY, "/account/ssh-keys/remove", json!({})), "fingerprint", json!("required"));
+        assert_invalid(
+            post(&panel, OWNER_KEY, "/account/ssh-keys/remove", json!({})),
+            "fingerprint",
+            json!("required"),
+        );
         assert_eq!(ok(get(&panel, OWNER_KEY, "/account/ssh-keys"))["data"].as_array().unwrap().len(), 2);
     }
 
@@ -329,7 +405,8 @@ mod account {
         ok(post(&panel, OWNER_KEY, "/account/ssh-keys", json!({"name": "k", "public_key": ED25519})));
         ok(post(&panel, OWNER_KEY, "/account/api-keys", json!({"description": "two"})));
 
-        let body = ok(get(&panel, OWNER_KEY, "/account/activity?filter[event]=api-key&include=actor&per_page=1"));
+        let body =
+            ok(get(&panel, OWNER_KEY, "/account/activity?filter[event]=api-key&include=actor&per_page=1"));
         assert_eq!(body["meta"]["pagination"]["total"], 2);
         assert_eq!(body["meta"]["pagination"]["per_page"], 1);
         let row = &body["data"][0]["attributes"];
@@ -341,7 +418,9 @@ mod account {
         assert!(body["meta"]["pagination"]["links"]["next"].as_str().unwrap().contains("page=2"));
 
         // Server activity stays on the server; account activity is per user.
-        assert!(!events(&panel, OWNER_KEY, "/servers/d3aac109/activity").iter().any(|e| e.starts_with("user:")));
+        assert!(!events(&panel, OWNER_KEY, "/servers/d3aac109/activity")
+            .iter()
+            .any(|e| e.starts_with("user:")));
         assert!(ok(get(&panel, MANAGER_KEY, "/account/activity"))["data"].as_array().unwrap().is_empty());
 
         let err = error(get(&panel, OWNER_KEY, "/account/activity?filter[ip]=127.0.0.1"), 400);
@@ -379,7 +458,10 @@ mod databases {
             json!({"object": "null_resource", "attributes": null})
         );
         assert_eq!(error(get(&panel, SUBUSER_KEY, DATABASES), 403)["code"], "AccessDeniedHttpException");
-        assert!(ok(get(&panel, OWNER_KEY, "/servers/1a7ce997/databases"))["data"].as_array().unwrap().is_empty());
+        assert!(ok(get(&panel, OWNER_KEY, "/servers/1a7ce997/databases"))["data"]
+            .as_array()
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -387,13 +469,29 @@ mod databases {
         let panel = FakePanel::start();
         let create = |body: Value| post(&panel, OWNER_KEY, DATABASES, body);
         assert_invalid(create(json!({"database": "ab", "remote": "%"})), "database", json!("min"));
-        let err = assert_invalid(create(json!({"database": "bad name!", "remote": "%"})), "database", json!("alpha_dash"));
+        let err = assert_invalid(
+            create(json!({"database": "bad name!", "remote": "%"})),
+            "database",
+            json!("alpha_dash"),
+        );
         assert_eq!(err["detail"], "The database may only contain letters, numbers, and dashes.");
-        let err = assert_invalid(create(json!({"database": "survival", "remote": "%"})), "database", json!("unique"));
+        let err = assert_invalid(
+            create(json!({"database": "survival", "remote": "%"})),
+            "database",
+            json!("unique"),
+        );
         assert_eq!(err["detail"], "The database name you have selected is already in use by this server.");
-        assert_invalid(create(json!({"database": "stats", "remote": "bad remote!"})), "remote", json!("regex"));
+        assert_invalid(
+            create(json!({"database": "stats", "remote": "bad remote!"})),
+            "remote",
+            json!("regex"),
+        );
         assert_invalid(create(json!({"database": "stats"})), "remote", json!("required"));
-        assert_eq!(error(post(&panel, MANAGER_KEY, DATABASES, json!({"database": "stats", "remote": "%"})), 403)["code"], "AccessDeniedHttpException");
+        assert_eq!(
+            error(post(&panel, MANAGER_KEY, DATABASES, json!({"database": "stats", "remote": "%"})), 403)
+                ["code"],
+            "AccessDeniedHttpException"
+        );
 
         let created = ok(create(json!({"database": "stats", "remote": "10.0.0.%"})));
         let a = &created["attributes"];
@@ -415,24 +513,40 @@ mod databases {
 
         let err = error(create(json!({"database": "more", "remote": "%"})), 400);
         assert_eq!(err["code"], "TooManyDatabasesException");
-        let res = post(&panel, OWNER_KEY, "/servers/5b2e8f10/databases", json!({"database": "none", "remote": "%"}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            "/servers/5b2e8f10/databases",
+            json!({"database": "none", "remote": "%"}),
+        );
         assert_eq!(error(res, 400)["code"], "TooManyDatabasesException");
-        assert!(events(&panel, OWNER_KEY, "/servers/d3aac109/activity").contains(&"server:database.create".to_string()));
+        assert!(events(&panel, OWNER_KEY, "/servers/d3aac109/activity")
+            .contains(&"server:database.create".to_string()));
     }
 
     #[test]
     fn rotate_and_delete_bind_the_hashid() {
         let panel = FakePanel::start();
-        let rotated = ok(post(&panel, OWNER_KEY, &format!("{DATABASES}/{SURVIVAL_DATABASE}/rotate-password"), json!({})));
-        let password = rotated["attributes"]["relationships"]["password"]["attributes"]["password"].as_str().unwrap();
+        let rotated = ok(post(
+            &panel,
+            OWNER_KEY,
+            &format!("{DATABASES}/{SURVIVAL_DATABASE}/rotate-password"),
+            json!({}),
+        ));
+        let password =
+            rotated["attributes"]["relationships"]["password"]["attributes"]["password"].as_str().unwrap();
         assert_eq!(password.len(), 24);
         assert_ne!(password, "Hq7=Lm2pXv9.Rt4+Wz6^Kb1!");
         // A numeric id binds too.
         ok(post(&panel, OWNER_KEY, &format!("{DATABASES}/1/rotate-password"), json!({})));
 
-        let err = error(post(&panel, OWNER_KEY, &format!("{DATABASES}/zzzzzzzz/rotate-password"), json!({})), 404);
+        let err =
+            error(post(&panel, OWNER_KEY, &format!("{DATABASES}/zzzzzzzz/rotate-password"), json!({})), 404);
         assert_eq!(err["detail"], "The requested resource could not be found on the server.");
-        let err = error(delete(&panel, OWNER_KEY, &format!("/servers/1a7ce997/databases/{SURVIVAL_DATABASE}")), 404);
+        let err = error(
+            delete(&panel, OWNER_KEY, &format!("/servers/1a7ce997/databases/{SURVIVAL_DATABASE}")),
+            404,
+        );
         assert_eq!(err["detail"], "The requested resource was not found for this server.");
         assert_eq!(delete(&panel, MANAGER_KEY, &format!("{DATABASES}/{SURVIVAL_DATABASE}")).status(), 403);
 
@@ -449,7 +563,12 @@ mod subusers {
     const USERS: &str = "/servers/d3aac109/users";
 
     fn uuids(body: &Value) -> Vec<String> {
-        body["data"].as_array().unwrap().iter().map(|u| u["attributes"]["uuid"].as_str().unwrap().to_string()).collect()
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["attributes"]["uuid"].as_str().unwrap().to_string())
+            .collect()
     }
 
     #[test]
@@ -464,23 +583,37 @@ mod subusers {
                 "2fa_enabled": false, "created_at": "2024-02-01T12:00:00+00:00",
                 "permissions": ["websocket.connect", "control.console", "control.start", "allocation.read", "activity.read"]}})
         );
-        assert_eq!(list["data"][1]["attributes"]["image"], "https://gravatar.com/avatar/b1414166d24179bc68e843e0d41393a8");
+        assert_eq!(
+            list["data"][1]["attributes"]["image"],
+            "https://gravatar.com/avatar/b1414166d24179bc68e843e0d41393a8"
+        );
         assert_eq!(ok(get(&panel, MANAGER_KEY, USERS))["data"].as_array().unwrap().len(), 2);
         assert_eq!(get(&panel, SUBUSER_KEY, USERS).status(), 403);
 
         let helper = ok(get(&panel, MANAGER_KEY, &format!("{USERS}/{HELPER_UUID}")));
         assert_eq!(helper["attributes"]["username"], "helper");
         // Nobody may act on their own entry.
-        assert_eq!(error(get(&panel, MANAGER_KEY, &format!("{USERS}/{MANAGER_UUID}")), 403)["detail"], "This action is unauthorized.");
+        assert_eq!(
+            error(get(&panel, MANAGER_KEY, &format!("{USERS}/{MANAGER_UUID}")), 403)["detail"],
+            "This action is unauthorized."
+        );
         // The owner is not a subuser; unknown uuids are not found.
-        assert_eq!(get(&panel, OWNER_KEY, &format!("{USERS}/5f8e6c1a-0b2d-4c3e-9f4a-1b2c3d4e5f60")).status(), 404);
+        assert_eq!(
+            get(&panel, OWNER_KEY, &format!("{USERS}/5f8e6c1a-0b2d-4c3e-9f4a-1b2c3d4e5f60")).status(),
+            404
+        );
         assert_eq!(get(&panel, OWNER_KEY, "/servers/1a7ce997/users").status(), 200);
     }
 
     #[test]
     fn create_cleans_permissions_and_creates_accounts() {
         let panel = FakePanel::start();
-        let res = post(&panel, OWNER_KEY, USERS, json!({"email": "newbie@example.com", "permissions": ["control.start", "bogus.perm", "control.start"]}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            USERS,
+            json!({"email": "newbie@example.com", "permissions": ["control.start", "bogus.perm", "control.start"]}),
+        );
         let created = ok(res);
         let a = &created["attributes"];
         assert_eq!(created["object"], "server_subuser");
@@ -491,18 +624,54 @@ mod subusers {
         assert_eq!(a["2fa_enabled"], false);
         assert_eq!(a["uuid"].as_str().unwrap().len(), 36);
 
-        let err = error(post(&panel, OWNER_KEY, USERS, json!({"email": "newbie@example.com", "permissions": []})), 400);
+        let err = error(
+            post(
+                &panel,
+                OWNER_KEY,
+                USERS,
+                json!({"email": "NEWBIE@example.com", "permissions": ["user.read"]}),
+            ),
+            400,
+        );
         assert_eq!(err["code"], "ServerSubuserExistsException");
-        assert_eq!(err["detail"], "A user with that email address is already assigned as a subuser for this server.");
-        let err = error(post(&panel, OWNER_KEY, USERS, json!({"email": "owner@example.com", "permissions": ["user.read"]})), 400);
+        assert_eq!(
+            err["detail"],
+            "A user with that email address is already assigned as a subuser for this server."
+        );
+        let err = error(
+            post(
+                &panel,
+                OWNER_KEY,
+                USERS,
+                json!({"email": "owner@example.com", "permissions": ["user.read"]}),
+            ),
+            400,
+        );
         assert_eq!(err["code"], "UserIsServerOwnerException");
 
-        assert_invalid(post(&panel, OWNER_KEY, USERS, json!({"email": "nope", "permissions": []})), "email", json!("email"));
-        assert_invalid(post(&panel, OWNER_KEY, USERS, json!({"email": "x@example.com"})), "permissions", json!("required"));
-        assert_invalid(post(&panel, OWNER_KEY, USERS, json!({"email": "x@example.com", "permissions": "all"})), "permissions", json!("array"));
+        assert_invalid(
+            post(&panel, OWNER_KEY, USERS, json!({"email": "nope", "permissions": []})),
+            "email",
+            json!("email"),
+        );
+        assert_invalid(
+            post(&panel, OWNER_KEY, USERS, json!({"email": "x@example.com"})),
+            "permissions",
+            json!("required"),
+        );
+        assert_invalid(
+            post(&panel, OWNER_KEY, USERS, json!({"email": "x@example.com", "permissions": "all"})),
+            "permissions",
+            json!("array"),
+        );
 
         // An existing account is reused.
-        let stranger = ok(post(&panel, MANAGER_KEY, USERS, json!({"email": "stranger@example.com", "permissions": ["user.read"]})));
+        let stranger = ok(post(
+            &panel,
+            MANAGER_KEY,
+            USERS,
+            json!({"email": "stranger@example.com", "permissions": ["user.read"]}),
+        ));
         assert_eq!(stranger["attributes"]["username"], "stranger");
         assert_eq!(stranger["attributes"]["permissions"], json!(["user.read", "websocket.connect"]));
 
@@ -513,33 +682,79 @@ mod subusers {
     #[test]
     fn a_subuser_cannot_grant_what_it_does_not_hold() {
         let panel = FakePanel::start();
-        let err = error(post(&panel, MANAGER_KEY, USERS, json!({"email": "a@example.com", "permissions": ["control.start"]})), 403);
+        let err = error(
+            post(
+                &panel,
+                MANAGER_KEY,
+                USERS,
+                json!({"email": "a@example.com", "permissions": ["control.start"]}),
+            ),
+            403,
+        );
         assert_eq!(err["code"], "HttpForbiddenException");
-        assert_eq!(err["detail"], "Cannot assign permissions to a subuser that your account does not actively possess.");
+        assert_eq!(
+            err["detail"],
+            "Cannot assign permissions to a subuser that your account does not actively possess."
+        );
         // Unknown keys are not held either.
-        assert_eq!(post(&panel, MANAGER_KEY, USERS, json!({"email": "a@example.com", "permissions": ["bogus"]})).status(), 403);
-        let res = post(&panel, MANAGER_KEY, &format!("{USERS}/{HELPER_UUID}"), json!({"permissions": ["settings.rename"]}));
+        assert_eq!(
+            post(&panel, MANAGER_KEY, USERS, json!({"email": "a@example.com", "permissions": ["bogus"]}))
+                .status(),
+            403
+        );
+        let res = post(
+            &panel,
+            MANAGER_KEY,
+            &format!("{USERS}/{HELPER_UUID}"),
+            json!({"permissions": ["settings.rename"]}),
+        );
         assert_eq!(error(res, 403)["code"], "HttpForbiddenException");
         // The helper cannot manage subusers at all.
-        assert_eq!(error(post(&panel, SUBUSER_KEY, USERS, json!({"email": "a@example.com", "permissions": []})), 403)["code"], "AccessDeniedHttpException");
+        assert_eq!(
+            error(
+                post(&panel, SUBUSER_KEY, USERS, json!({"email": "a@example.com", "permissions": []})),
+                403
+            )["code"],
+            "AccessDeniedHttpException"
+        );
     }
 
     #[test]
     fn update_and_delete() {
         let panel = FakePanel::start();
-        let updated = ok(post(&panel, MANAGER_KEY, &format!("{USERS}/{HELPER_UUID}"), json!({"permissions": ["control.console", "file.read"]})));
-        assert_eq!(updated["attributes"]["permissions"], json!(["control.console", "file.read", "websocket.connect"]));
+        let updated = ok(post(
+            &panel,
+            MANAGER_KEY,
+            &format!("{USERS}/{HELPER_UUID}"),
+            json!({"permissions": ["control.console", "file.read"]}),
+        ));
+        assert_eq!(
+            updated["attributes"]["permissions"],
+            json!(["control.console", "file.read", "websocket.connect"])
+        );
         let server = ok(get(&panel, SUBUSER_KEY, SURVIVAL));
-        assert_eq!(server["meta"]["user_permissions"], json!(["control.console", "file.read", "websocket.connect"]));
-        assert_eq!(post(&panel, MANAGER_KEY, &format!("{USERS}/{MANAGER_UUID}"), json!({"permissions": []})).status(), 403);
-        assert_invalid(post(&panel, OWNER_KEY, &format!("{USERS}/{HELPER_UUID}"), json!({})), "permissions", json!("required"));
+        assert_eq!(
+            server["meta"]["user_permissions"],
+            json!(["control.console", "file.read", "websocket.connect"])
+        );
+        assert_eq!(
+            post(&panel, MANAGER_KEY, &format!("{USERS}/{MANAGER_UUID}"), json!({"permissions": []}))
+                .status(),
+            403
+        );
+        assert_invalid(
+            post(&panel, OWNER_KEY, &format!("{USERS}/{HELPER_UUID}"), json!({})),
+            "permissions",
+            json!("required"),
+        );
 
         assert_eq!(delete(&panel, MANAGER_KEY, &format!("{USERS}/{MANAGER_UUID}")).status(), 403);
         assert_eq!(delete(&panel, MANAGER_KEY, &format!("{USERS}/{HELPER_UUID}")).status(), 204);
         assert_eq!(get(&panel, OWNER_KEY, &format!("{USERS}/{HELPER_UUID}")).status(), 404);
         // The removed subuser loses access to the server.
         assert_eq!(get(&panel, SUBUSER_KEY, SURVIVAL).status(), 404);
-        let events = events(&panel, OWNER_KEY, "/servers/d3aac109/activity?filter[event]=subuser&sort=timestamp");
+        let events =
+            events(&panel, OWNER_KEY, "/servers/d3aac109/activity?filter[event]=subuser&sort=timestamp");
         assert_eq!(events, ["server:subuser.update", "server:subuser.delete"]);
     }
 }
@@ -569,7 +784,10 @@ mod backups {
         assert_eq!(page["data"].as_array().unwrap().len(), 1);
         let next = page["meta"]["pagination"]["links"]["next"].as_str().unwrap();
         assert_eq!(next, format!("{}/api/client{BACKUPS}?page=2", panel.base_url()));
-        assert_eq!(ok(get(&panel, OWNER_KEY, &format!("{BACKUPS}?per_page=500")))["meta"]["pagination"]["per_page"], 50);
+        assert_eq!(
+            ok(get(&panel, OWNER_KEY, &format!("{BACKUPS}?per_page=500")))["meta"]["pagination"]["per_page"],
+            50
+        );
 
         assert_eq!(get(&panel, SUBUSER_KEY, BACKUPS).status(), 403);
         ok(get(&panel, MANAGER_KEY, BACKUPS));
@@ -581,7 +799,10 @@ mod backups {
         let panel = FakePanel::start();
         let weekly = format!("{BACKUPS}/{WEEKLY_BACKUP}");
         assert_eq!(ok(get(&panel, MANAGER_KEY, &weekly))["attributes"]["name"], "Weekly backup");
-        assert_eq!(get(&panel, OWNER_KEY, &format!("/servers/7c4d2e11/backups/{WEEKLY_BACKUP}")).status(), 404);
+        assert_eq!(
+            get(&panel, OWNER_KEY, &format!("/servers/7c4d2e11/backups/{WEEKLY_BACKUP}")).status(),
+            404
+        );
 
         let signed = ok(get(&panel, OWNER_KEY, &format!("{weekly}/download")));
         assert_eq!(signed["object"], "signed_url");
@@ -601,8 +822,17 @@ mod backups {
         assert_eq!(delete(&panel, OWNER_KEY, &format!("{BACKUPS}/{FAILED_BACKUP}")).status(), 204);
         assert_eq!(ok(get(&panel, OWNER_KEY, BACKUPS))["meta"]["backup_count"], 0);
 
-        let events = events(&panel, OWNER_KEY, "/servers/d3aac109/activity?filter[event]=backup&sort=timestamp");
-        assert_eq!(events, ["server:backup.download", "server:backup.unlock", "server:backup.delete", "server:backup.delete"]);
+        let events =
+            events(&panel, OWNER_KEY, "/servers/d3aac109/activity?filter[event]=backup&sort=timestamp");
+        assert_eq!(
+            events,
+            [
+                "server:backup.download",
+                "server:backup.unlock",
+                "server:backup.delete",
+                "server:backup.delete"
+            ]
+        );
     }
 
     #[test]
@@ -610,14 +840,23 @@ mod backups {
         let panel = FakePanel::start();
         let restore = format!("{BACKUPS}/{WEEKLY_BACKUP}/restore");
         assert_invalid(post(&panel, OWNER_KEY, &restore, json!({})), "truncate", json!("required"));
-        let err = assert_invalid(post(&panel, OWNER_KEY, &restore, json!({"truncate": "yes"})), "truncate", json!("boolean"));
+        let err = assert_invalid(
+            post(&panel, OWNER_KEY, &restore, json!({"truncate": "yes"})),
+            "truncate",
+            json!("boolean"),
+        );
         assert_eq!(err["detail"], "The truncate field must be true or false.");
         assert_eq!(post(&panel, MANAGER_KEY, &restore, json!({"truncate": false})).status(), 403);
         assert_eq!(post(&panel, OWNER_KEY, &restore, json!({"truncate": true})).status(), 204);
         // The server is usable again at once.
         ok(get(&panel, OWNER_KEY, &format!("{SURVIVAL}/resources")));
 
-        let res = post(&panel, OWNER_KEY, &format!("/servers/7c4d2e11/backups/{NIGHTLY_BACKUP}/restore"), json!({"truncate": false}));
+        let res = post(
+            &panel,
+            OWNER_KEY,
+            &format!("/servers/7c4d2e11/backups/{NIGHTLY_BACKUP}/restore"),
+            json!({"truncate": false}),
+        );
         let err = error(res, 400);
         assert_eq!(err["detail"], "This backup cannot be restored at this time: not completed or failed.");
     }
@@ -625,12 +864,25 @@ mod backups {
     #[test]
     fn create_answers_started_then_completes() {
         let panel = FakePanel::start();
-        assert_invalid(post(&panel, OWNER_KEY, BACKUPS, json!({"name": "x".repeat(192)})), "name", json!("max"));
-        assert_invalid(post(&panel, OWNER_KEY, BACKUPS, json!({"is_locked": "true"})), "is_locked", json!("boolean"));
+        assert_invalid(
+            post(&panel, OWNER_KEY, BACKUPS, json!({"name": "x".repeat(192)})),
+            "name",
+            json!("max"),
+        );
+        assert_invalid(
+            post(&panel, OWNER_KEY, BACKUPS, json!({"is_locked": "true"})),
+            "is_locked",
+            json!("boolean"),
+        );
         assert_eq!(post(&panel, SUBUSER_KEY, BACKUPS, json!({})).status(), 403);
 
         // The manager may create but not lock (no backup.delete).
-        let created = ok(post(&panel, MANAGER_KEY, BACKUPS, json!({"is_locked": true, "ignored": "*.log\nworld/cache\n"})));
+        let created = ok(post(
+            &panel,
+            MANAGER_KEY,
+            BACKUPS,
+            json!({"is_locked": true, "ignored": "*.log\nworld/cache\n"}),
+        ));
         let a = &created["attributes"];
         assert_eq!(a["is_successful"], false);
         assert_eq!(a["is_locked"], false);
@@ -638,7 +890,10 @@ mod backups {
         assert_eq!(a["checksum"], Value::Null);
         assert_eq!(a["ignored_files"], json!(["*.log", "world/cache"]));
         let name = a["name"].as_str().unwrap();
-        assert!(name.starts_with("Backup at 20") && name.len() == "Backup at 2024-10-24 12:04:30".len(), "{name}");
+        assert!(
+            name.starts_with("Backup at 20") && name.len() == "Backup at 2024-10-24 12:04:30".len(),
+            "{name}"
+        );
 
         let uuid = a["uuid"].as_str().unwrap();
         let done = ok(get(&panel, OWNER_KEY, &format!("{BACKUPS}/{uuid}")));
@@ -650,9 +905,15 @@ mod backups {
         // Weekly + this one: the limit of 2 is reached.
         let err = error(post(&panel, OWNER_KEY, BACKUPS, json!({"name": "Another"})), 400);
         assert_eq!(err["code"], "TooManyBackupsException");
-        assert_eq!(err["detail"], "Cannot create a new backup, this server has reached its limit of 2 backups.");
+        assert_eq!(
+            err["detail"],
+            "Cannot create a new backup, this server has reached its limit of 2 backups."
+        );
         let err = error(post(&panel, OWNER_KEY, "/servers/5b2e8f10/backups", json!({})), 400);
-        assert_eq!(err["detail"], "Cannot create a new backup, this server has reached its limit of 0 backups.");
+        assert_eq!(
+            err["detail"],
+            "Cannot create a new backup, this server has reached its limit of 0 backups."
+        );
 
         let activity = ok(get(&panel, OWNER_KEY, "/servers/d3aac109/activity?filter[event]=backup.start"));
         let row = &activity["data"][0]["attributes"];
