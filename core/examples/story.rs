@@ -1,5 +1,6 @@
 //! The seed documents' story, end to end: list servers, look at one, start it, send a command,
-//! manage its allocations, rename it, change a startup variable and read the activity log.
+//! manage its allocations, rename it, change a startup variable and read the activity log. A
+//! second act makes a backup, a schedule with a task, a subuser, and writes and reads a file.
 //!
 //! ```sh
 //! PTERO_URL=http://127.0.0.1:8080 PTERO_KEY=ptlc_... cargo run -p pterodactyl-client --example story
@@ -7,7 +8,10 @@
 
 use std::time::Duration;
 
-use pterodactyl_client::{Client, Error, ListActivity, ListServers};
+use pterodactyl_client::{
+    Client, Error, ListActivity, ListBackups, ListServers, NewBackup, PowerSignal, ScheduleParams, ServerHandle,
+    TaskParams,
+};
 
 fn main() {
     if let Err(e) = run() {
@@ -97,8 +101,66 @@ fn run() -> Result<(), Error> {
     for entry in server.activity().list(&ListActivity::new().newest_first().per_page(8))?.data {
         println!("  {}  {}", entry.timestamp, entry.event);
     }
+
+    second_act(&server)?;
+
     if let Some(rl) = client.rate_limit() {
         println!("\nrate limit: {}/{} left", rl.remaining, rl.limit);
+    }
+    Ok(())
+}
+
+/// The second act: a backup, a nightly schedule, a new subuser, and a file written and read back.
+fn second_act(server: &ServerHandle<'_>) -> Result<(), Error> {
+    println!("\n== Backups");
+    let backups = server.backups();
+    let backup = backups.create(&NewBackup::new().name("Before the update").ignore("*.log"))?;
+    println!("  started {:?} ({})", backup.name, backup.uuid);
+    let page = backups.list(&ListBackups::new())?;
+    for b in &page.data {
+        let state = if !b.is_completed() { "running" } else if b.is_successful { "done" } else { "failed" };
+        println!("  {}  {:<20} {:<8} {} bytes", b.uuid, b.name, state, b.bytes);
+    }
+    if let Some(count) = page.meta.backup_count() {
+        println!("  {count} count against the server's backup limit");
+    }
+
+    println!("\n== Schedules");
+    let schedules = server.schedules();
+    let nightly = schedules.create(&ScheduleParams::new("Nightly restart", "0", "4", "*", "*", "*"))?;
+    let task = schedules.tasks().create(nightly.id, &TaskParams::power(PowerSignal::Restart))?;
+    println!("  schedule #{} {:?}: task #{} {} {}", nightly.id, nightly.name, task.id, task.action.as_str(), task.payload);
+    for s in schedules.list()? {
+        let c = &s.cron;
+        println!(
+            "  #{:<3} {:<18} {} {} {} {} {}  active={} tasks={}",
+            s.id,
+            s.name,
+            c.minute,
+            c.hour,
+            c.day_of_month,
+            c.month,
+            c.day_of_week,
+            s.is_active,
+            s.tasks().len()
+        );
+    }
+
+    println!("\n== Subusers");
+    let users = server.users();
+    let added = users.create("moderator@example.com", &["control.console", "file.read"])?;
+    println!("  added {} ({})", added.email, added.permissions.join(","));
+    for u in users.list()? {
+        println!("  {:<24} {}", u.email, u.permissions.join(","));
+    }
+
+    println!("\n== Files");
+    let files = server.files();
+    files.write("/motd.txt", "Welcome to Survival!\n")?;
+    println!("  wrote /motd.txt; it reads {:?}", files.contents_text("/motd.txt")?);
+    for f in files.list(None)? {
+        let kind = if f.is_directory() { "dir " } else { "file" };
+        println!("  {kind} {:<10} {:>8} bytes  {}", f.mode, f.size, f.name);
     }
     Ok(())
 }

@@ -28,13 +28,16 @@ fn power_drives_the_state_machine() {
 }
 
 #[test]
-fn unknown_signal_is_422_for_the_owner_and_403_for_a_subuser() {
+fn unknown_signal_is_refused_before_any_request_for_owner_and_subuser_alike() {
+    // The panel would answer 422 to the owner and a misleading 403 to a subuser; the declaration
+    // refuses it the same way for both, before sending.
     let panel = FakePanel::start();
-    let errors =
-        api_error(owner(&panel).call("server.power", json!({"server": SURVIVAL, "signal": "explode"})), 422);
-    assert_eq!(errors[0].source_field.as_deref(), Some("signal"));
-    assert_eq!(errors[0].rule.as_deref(), Some("in"));
-    api_error(subuser(&panel).call("server.power", json!({"server": SURVIVAL, "signal": "explode"})), 403);
+    for client in [owner(&panel), subuser(&panel)] {
+        let err = client.call("server.power", json!({"server": SURVIVAL, "signal": "explode"})).unwrap_err();
+        assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+        assert!(err.to_string().contains("\"restart\""), "{err}");
+    }
+    assert!(panel.requests().is_empty(), "nothing was sent");
 }
 
 #[test]
@@ -91,11 +94,13 @@ fn activity_records_actions_and_keeps_filters_across_pages() {
 }
 
 #[test]
-fn activity_rejects_unknown_sort_and_subuser_needs_permission() {
+fn activity_refuses_an_unknown_sort_before_sending_and_subuser_may_read_it() {
     let panel = FakePanel::start();
     let mut params = ListActivity::new();
     params.sort = Some("name".into());
-    api_error(owner(&panel).server(SURVIVAL).activity().list(&params), 400);
+    let err = owner(&panel).server(SURVIVAL).activity().list(&params).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)) && err.to_string().contains("-timestamp"), "{err}");
+    assert!(panel.requests().is_empty());
     assert!(subuser(&panel).server(SURVIVAL).activity().list(&ListActivity::new()).is_ok());
 }
 
@@ -198,14 +203,13 @@ fn allocations_assign_note_promote_and_delete() {
 }
 
 #[test]
-fn notes_key_must_be_present_and_no_limit_means_no_delete() {
+fn notes_left_out_are_sent_as_null_and_no_limit_means_no_delete() {
+    // The panel's rule is `present|nullable`: the declaration sends the key even when left out.
     let panel = FakePanel::start();
     let client = owner(&panel);
-    let errors = api_error(
-        client.call("server.allocations.set_notes", json!({"server": SURVIVAL, "allocation": 16})),
-        422,
-    );
-    assert_eq!(errors[0].rule.as_deref(), Some("present"));
+    let cleared = client.call("server.allocations.set_notes", json!({"server": SURVIVAL, "allocation": 16})).unwrap();
+    assert_eq!(cleared["notes"], serde_json::Value::Null);
+    assert_eq!(panel.requests().last().unwrap().body, r#"{"notes":null}"#);
     let creative = client.server(CREATIVE).allocations();
     let errors = api_error(creative.delete(creative.list().unwrap()[0].id), 400);
     assert!(!errors[0].detail.is_empty());

@@ -83,11 +83,11 @@ fn download_and_upload_urls_are_signed_wings_urls() {
 }
 
 #[test]
-fn rename_moves_files_relative_to_root_and_sends_null_root() {
+fn rename_moves_files_relative_to_root() {
     let panel = FakePanel::start();
     let client = owner(&panel);
     let files = client.server(SURVIVAL).files();
-    files.rename(Some("/logs"), &[("latest.log", "old.log")]).unwrap();
+    files.rename("/logs", &[("latest.log", "old.log")]).unwrap();
     assert_eq!(
         last_body(&panel, "PUT", "/files/rename"),
         json!({"root": "/logs", "files": [{"from": "latest.log", "to": "old.log"}]})
@@ -95,12 +95,11 @@ fn rename_moves_files_relative_to_root_and_sends_null_root() {
     let names: Vec<String> = files.list(Some("/logs")).unwrap().into_iter().map(|f| f.name).collect();
     assert_eq!(names, ["old.log"]);
 
-    files.rename(None, &[("eula.txt", "eula.bak"), ("motd.txt", "motd.bak")]).unwrap();
-    let body = last_body(&panel, "PUT", "/files/rename");
-    assert!(body["root"].is_null() && body.as_object().unwrap().contains_key("root"), "{body}");
+    files.rename("/", &[("eula.txt", "eula.bak"), ("motd.txt", "motd.bak")]).unwrap();
+    assert_eq!(last_body(&panel, "PUT", "/files/rename")["root"], "/");
     assert!(files.list(None).unwrap().iter().any(|f| f.name == "eula.bak"));
 
-    let errors = api_error(files.rename(None, &[]), 422);
+    let errors = api_error(files.rename("/", &[]), 422);
     assert_eq!(errors[0].source_field.as_deref(), Some("files"), "{errors:?}");
 }
 
@@ -127,15 +126,18 @@ fn compress_then_decompress_round_trips_files() {
     let panel = FakePanel::start();
     let client = owner(&panel);
     let files = client.server(SURVIVAL).files();
-    let archive = files.compress(None, &["eula.txt", "logs"]).unwrap();
+    let archive = files.compress("/", &["eula.txt", "logs"]).unwrap();
     assert!(archive.name.ends_with(".tar.gz"), "{}", archive.name);
     assert!(archive.is_file && archive.size > 0);
-    assert_eq!(last_body(&panel, "POST", "/files/compress"), json!({"files": ["eula.txt", "logs"]}));
+    assert_eq!(
+        last_body(&panel, "POST", "/files/compress"),
+        json!({"root": "/", "files": ["eula.txt", "logs"]})
+    );
 
-    files.create_folder(None, "restore").unwrap();
-    assert_eq!(last_body(&panel, "POST", "/files/create-folder"), json!({"name": "restore"}));
-    files.rename(None, &[(archive.name.as_str(), &format!("restore/{}", archive.name))]).unwrap();
-    files.decompress(Some("/restore"), &archive.name).unwrap();
+    files.create_folder("/", "restore").unwrap();
+    assert_eq!(last_body(&panel, "POST", "/files/create-folder"), json!({"root": "/", "name": "restore"}));
+    files.rename("/", &[(archive.name.as_str(), &format!("restore/{}", archive.name))]).unwrap();
+    files.decompress("/restore", &archive.name).unwrap();
     assert_eq!(
         last_body(&panel, "POST", "/files/decompress"),
         json!({"root": "/restore", "file": archive.name})
@@ -143,16 +145,16 @@ fn compress_then_decompress_round_trips_files() {
     assert_eq!(files.contents("/restore/eula.txt").unwrap(), files.contents("/eula.txt").unwrap());
     assert!(files.list(Some("/restore/logs")).unwrap().iter().any(|f| f.name == "latest.log"));
 
-    let errors = api_error(files.compress(None, &[]), 422);
+    let errors = api_error(files.compress("/", &[]), 422);
     assert_eq!(errors[0].source_field.as_deref(), Some("files"));
 }
 
 #[test]
-fn create_folder_in_a_root_and_delete_with_null_root() {
+fn create_folder_and_delete_relative_to_a_root() {
     let panel = FakePanel::start();
     let client = owner(&panel);
     let files = client.server(SURVIVAL).files();
-    files.create_folder(Some("/plugins"), "Essentials").unwrap();
+    files.create_folder("/plugins", "Essentials").unwrap();
     assert_eq!(
         last_body(&panel, "POST", "/files/create-folder"),
         json!({"root": "/plugins", "name": "Essentials"})
@@ -160,12 +162,12 @@ fn create_folder_in_a_root_and_delete_with_null_root() {
     let plugins = files.list(Some("/plugins")).unwrap();
     assert!(plugins.iter().any(|f| f.name == "Essentials" && f.is_directory()));
 
-    files.delete(None, &["eula.txt", "plugins"]).unwrap();
+    files.delete("/", &["eula.txt", "plugins"]).unwrap();
     let body = last_body(&panel, "POST", "/files/delete");
-    assert_eq!(body, json!({"root": null, "files": ["eula.txt", "plugins"]}));
+    assert_eq!(body, json!({"root": "/", "files": ["eula.txt", "plugins"]}));
     let names: Vec<String> = files.list(None).unwrap().into_iter().map(|f| f.name).collect();
     assert!(!names.contains(&"eula.txt".into()) && !names.contains(&"plugins".into()), "{names:?}");
-    let errors = api_error(files.create_folder(None, ""), 422);
+    let errors = api_error(files.create_folder("/", ""), 422);
     assert_eq!(errors[0].source_field.as_deref(), Some("name"));
 }
 
@@ -175,10 +177,10 @@ fn chmod_sends_modes_as_octal_strings() {
     let client = owner(&panel);
     let files = client.server(SURVIVAL).files();
     files.write("/start.sh", "#!/bin/sh\n").unwrap();
-    files.chmod(None, &[("start.sh", 0o755), ("eula.txt", 0o600)]).unwrap();
+    files.chmod("/", &[("start.sh", 0o755), ("eula.txt", 0o600)]).unwrap();
     assert_eq!(
         last_body(&panel, "POST", "/files/chmod"),
-        json!({"root": null, "files": [{"file": "start.sh", "mode": "755"}, {"file": "eula.txt", "mode": "600"}]})
+        json!({"root": "/", "files": [{"file": "start.sh", "mode": "755"}, {"file": "eula.txt", "mode": "600"}]})
     );
     let root = files.list(None).unwrap();
     let mode = |name: &str| root.iter().find(|f| f.name == name).unwrap().mode_bits.clone();
@@ -229,8 +231,8 @@ fn subuser_without_file_permissions_gets_403() {
     api_error(files.list(None), 403);
     api_error(files.contents("/eula.txt"), 403);
     api_error(files.write("/x.txt", "x"), 403);
-    api_error(files.delete(None, &["eula.txt"]), 403);
-    api_error(files.chmod(None, &[("eula.txt", 0o777)]), 403);
+    api_error(files.delete("/", &["eula.txt"]), 403);
+    api_error(files.chmod("/", &[("eula.txt", 0o777)]), 403);
     api_error(files.upload_url(), 403);
     // `manager` has `file.read` only: listing yes, reading contents no.
     let manager = manager(&panel);

@@ -3,7 +3,8 @@
     PTERO_URL=https://panel.example.com PTERO_KEY=ptlc_... python story.py
 
 PTERO_SERVER picks the server (default ``d3aac109``, the fake panel's "Survival"). Against a
-real panel this really starts the server, changes its allocations, name and startup variable.
+real panel this really starts the server, changes its allocations, name and startup variable,
+and, in the second act, makes a backup, a schedule, a subuser and a file.
 """
 
 from __future__ import annotations
@@ -67,7 +68,39 @@ def main() -> int:
             client.server("f00dfeed").details()
         except pterodactyl.NotFoundError as e:
             print(f"\nf00dfeed: {e} (HTTP {e.status})")
+
+        second_act(srv)
     return 0
+
+
+def second_act(srv: pterodactyl.ServerHandle) -> None:
+    """A backup, a nightly schedule with a task, a new subuser, a file written and read back."""
+    backup = srv.backups.create(name="Before the update", ignored="*.log")
+    print(f"\nBackup {backup['name']!r} started ({backup['uuid']})")
+    page = srv.backups.list()
+    for b in page["data"]:
+        state = "running" if b["completed_at"] is None else "done" if b["is_successful"] else "failed"
+        print(f"  {b['uuid']}  {b['name']:<20} {state:<8} {b['bytes']} bytes")
+
+    nightly = srv.schedules.create("Nightly restart", "0", "4", "*", "*", "*", is_active=True)
+    task = srv.schedules.tasks.create(nightly["id"], "power", 0, payload="restart")
+    print(f"\nSchedule #{nightly['id']} {nightly['name']!r}: task #{task['id']} {task['action']} {task['payload']}")
+    for s in srv.schedules.list():
+        cron = s["cron"]
+        when = " ".join(cron[k] for k in ("minute", "hour", "day_of_month", "month", "day_of_week"))
+        tasks = s.get("relationships", {}).get("tasks") or []
+        print(f"  #{s['id']:<3} {s['name']:<18} {when}  active={s['is_active']} tasks={len(tasks)}")
+
+    added = srv.users.create("moderator@example.com", ["control.console", "file.read"])
+    print(f"\nSubuser {added['email']} may {', '.join(added['permissions'])}")
+    for u in srv.users.list():
+        print(f"  {u['email']:<24} {', '.join(u['permissions'])}")
+
+    srv.files.write("/motd.txt", b"Welcome to Survival!\n")
+    print(f"\nWrote /motd.txt; it reads {srv.files.contents_text('/motd.txt')!r}")
+    for f in srv.files.list():
+        kind = "file" if f["is_file"] else "dir "
+        print(f"  {kind} {f['mode']:<10} {f['size']:>8} bytes  {f['name']}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ impl Failure {
                 Error::Transport { .. } => PteroStatus::Transport,
                 Error::Decode { .. } => PteroStatus::Decode,
                 Error::NotJson { .. } => PteroStatus::NotJson,
+                Error::TooLarge { .. } => PteroStatus::TooLarge,
+                Error::Cancelled => PteroStatus::Cancelled,
                 _ => PteroStatus::Other,
             },
         }

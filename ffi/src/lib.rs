@@ -57,11 +57,17 @@ pub enum PteroStatus {
     Panic = 8,
     /// An error of a kind this build has no status for yet; `kind` in the error object names it.
     Other = 9,
+    /// The answer was larger than the client's limit (`max_response_bytes`, default 64 MiB) and
+    /// was not read further.
+    TooLarge = 10,
+    /// The call was abandoned before the panel answered. The C functions never cancel on their
+    /// own; the number is reserved so that every front reports the core's errors alike.
+    Cancelled = 11,
 }
 
 impl PteroStatus {
     /// Every status, for `ptero_status_name`.
-    const ALL: [PteroStatus; 10] = [
+    const ALL: [PteroStatus; 12] = [
         PteroStatus::Ok,
         PteroStatus::InvalidArgument,
         PteroStatus::ApiError,
@@ -72,6 +78,8 @@ impl PteroStatus {
         PteroStatus::NotJson,
         PteroStatus::Panic,
         PteroStatus::Other,
+        PteroStatus::TooLarge,
+        PteroStatus::Cancelled,
     ];
 
     /// The C constant's name, e.g. `PTERO_STATUS_API_ERROR`.
@@ -91,6 +99,8 @@ impl PteroStatus {
             PteroStatus::NotJson => c"PTERO_STATUS_NOT_JSON",
             PteroStatus::Panic => c"PTERO_STATUS_PANIC",
             PteroStatus::Other => c"PTERO_STATUS_OTHER",
+            PteroStatus::TooLarge => c"PTERO_STATUS_TOO_LARGE",
+            PteroStatus::Cancelled => c"PTERO_STATUS_CANCELLED",
         }
     }
 }
@@ -148,7 +158,11 @@ pub unsafe extern "C" fn ptero_string_free(s: *mut c_char) {
 /// `options_json` may be NULL (defaults) or a JSON object with any of `timeout_ms`
 /// (default 30000), `connect_timeout_ms` (10000), `user_agent`, `ca_cert_pem` (one more trusted
 /// root, PEM text), `accept_invalid_certs` (false; for test panels only), `max_retries` (3),
-/// `max_retry_wait_ms` (60000). An unknown key is refused.
+/// `max_retry_wait_ms` (60000), `max_response_bytes` (67108864, 64 MiB: a larger answer fails
+/// with `PTERO_STATUS_TOO_LARGE`). An unknown key is refused, and so is a timeout or limit of 0.
+///
+/// The panel's certificate is checked against the operating system's trust store and the
+/// bundled Mozilla roots, plus `ca_cert_pem` when given.
 ///
 /// On success `*out_client` is a new handle the caller frees with `ptero_client_free`. On
 /// failure `*out_client` is NULL and `ptero_last_error()` returns the error object (the one
@@ -163,21 +177,34 @@ pub unsafe extern "C" fn ptero_client_new(
     options_json: *const c_char,
     out_client: *mut *mut PteroClient,
 ) -> PteroStatus {
-    // SAFETY: NULL or writable (the caller's promise).
+    let make = || {
+        let panel_url: &str = arg!(panel_url);
+        let api_key: &str = arg!(api_key);
+        let options: Value = arg!(options_json);
+        let options = ClientOptions::from_json(options)?;
+        Client::builder(panel_url, api_key).options(&options).build()
+    };
+    // SAFETY: `out_client` is NULL or writable (the caller's promise).
+    unsafe { new_handle(out_client, make) }
+}
+
+/// The body of the functions that make a handle: clears `*out_client`, runs `make` inside the
+/// panic boundary, and either writes the new handle or records the error for
+/// `ptero_last_error` (these functions have no out-string of their own).
+///
+/// # Safety
+/// `out_client` is NULL or writable.
+unsafe fn new_handle(
+    out_client: *mut *mut PteroClient,
+    make: impl FnOnce() -> Result<Client, pterodactyl_client::Error>,
+) -> PteroStatus {
+    // SAFETY: forwarded from the caller.
     let Some(client_slot) = (unsafe { out_slot(out_client) }) else {
         let refused = pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into());
         set_last_error(Some(&Failure::Error(refused)));
         return PteroStatus::InvalidArgument;
     };
-    let built = catch(|| {
-        let panel_url: &str = arg!(panel_url);
-        let api_key: &str = arg!(api_key);
-        let options: Value = arg!(options_json);
-        let options = ClientOptions::from_json(options)?;
-        let client = Client::builder(panel_url, api_key).options(&options).build()?;
-        Ok(Box::into_raw(Box::new(PteroClient { client })))
-    });
-    match built {
+    match catch(|| make().map(|client| Box::into_raw(Box::new(PteroClient { client })))) {
         Ok(handle) => {
             set_last_error(None);
             *client_slot = handle;
@@ -190,9 +217,40 @@ pub unsafe extern "C" fn ptero_client_new(
     }
 }
 
-/// The error object of the last `ptero_client_new` on the calling thread that failed (the one
-/// function with no out-string of its own), or NULL when it succeeded or the error was already
-/// taken. The caller frees the string with `ptero_string_free`; a second call returns NULL.
+/// Makes a second handle on the same client (same connections, key and settings) whose
+/// requests may each take `timeout_ms` milliseconds as a whole instead of the client's
+/// `timeout_ms`, e.g. for `server.files.compress`, which the panel may work on for 15 minutes
+/// (those long-running operations already wait at least 15 minutes unless given a timeout
+/// here). Makes no request.
+///
+/// On success `*out_client` is a new handle that the caller frees with `ptero_client_free`,
+/// independently of `client` (either may be freed first). On failure (`client` or
+/// `out_client` NULL, `timeout_ms` 0) `*out_client` is NULL and `ptero_last_error()` returns
+/// the error object, as for `ptero_client_new`.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `out_client` is NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn ptero_client_with_timeout(
+    client: *const PteroClient,
+    timeout_ms: u64,
+    out_client: *mut *mut PteroClient,
+) -> PteroStatus {
+    let make = || {
+        let client: &Client = arg!(client);
+        if timeout_ms == 0 {
+            return Err(pterodactyl_client::Error::InvalidInput("`timeout_ms` must be more than 0".into()));
+        }
+        Ok(client.with_timeout(std::time::Duration::from_millis(timeout_ms)))
+    };
+    // SAFETY: `out_client` is NULL or writable (the caller's promise).
+    unsafe { new_handle(out_client, make) }
+}
+
+/// The error object of the last `ptero_client_new` or `ptero_client_with_timeout` on the
+/// calling thread that failed (the functions with no out-string of their own), or NULL when it
+/// succeeded or the error was already taken. The caller frees the string with
+/// `ptero_string_free`; a second call returns NULL.
 #[no_mangle]
 pub extern "C" fn ptero_last_error() -> *mut c_char {
     take_last_error()

@@ -14,22 +14,42 @@ are kept as they come, even though they are not listed here.
 from typing import Any, Literal, Optional, TypedDict, Union
 
 __all__ = [
+    "Account",
     "ActivityLog",
+    "ActivityLogPage",
     "ActivityPage",
     "ActivityRelationships",
     "Allocation",
     "ApiErrorItem",
+    "ApiKey",
+    "ApiKeyMeta",
+    "Backup",
+    "BackupPage",
+    "BackupPageMeta",
+    "Database",
+    "DatabaseHost",
+    "DatabasePassword",
+    "DatabaseRelationships",
+    "DefaultsTo",
     "Egg",
     "EggVariable",
     "FeatureLimits",
+    "FileObject",
     "Limits",
+    "NewApiKey",
     "Operation",
+    "OperationParam",
+    "OperationReturns",
     "PageMeta",
     "Pagination",
     "PermissionGroup",
     "PowerSignal",
     "RateLimit",
+    "RecoveryTokens",
     "ResourceUsage",
+    "Schedule",
+    "ScheduleCron",
+    "ScheduleRelationships",
     "Server",
     "ServerDetails",
     "ServerListType",
@@ -37,11 +57,15 @@ __all__ = [
     "ServerPage",
     "ServerRelationships",
     "SftpDetails",
+    "SignedUrl",
+    "SshKey",
     "Startup",
     "StartupMeta",
     "Stats",
     "Subuser",
     "SystemPermissions",
+    "Task",
+    "TwoFactorSetup",
     "UpdatedVariable",
     "UpdatedVariableMeta",
     "User",
@@ -276,11 +300,15 @@ class ActivityLog(_ActivityLogFields, total=False):
     relationships: ActivityRelationships
 
 
-class ActivityPage(TypedDict):
-    """One page of ``server.activity.list``."""
+class ActivityLogPage(TypedDict):
+    """One page of ``server.activity.list`` or ``account.activity.list``."""
 
     data: list[ActivityLog]
     meta: PageMeta
+
+
+ActivityPage = ActivityLogPage
+"""The former name of :class:`ActivityLogPage`."""
 
 
 class StartupMeta(TypedDict):
@@ -311,6 +339,203 @@ class UpdatedVariable(EggVariable):
     meta: UpdatedVariableMeta
 
 
+class Account(TypedDict):
+    """``account.get``: the key's own user account."""
+
+    id: int
+    admin: bool
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    language: str
+
+
+class TwoFactorSetup(TypedDict):
+    """``account.two_factor.get``: an ``otpauth://`` URL (for a QR code) and its secret."""
+
+    image_url_data: str
+    secret: str
+
+
+class RecoveryTokens(TypedDict):
+    """``account.two_factor.enable``: the ten recovery tokens, shown only this once."""
+
+    tokens: list[str]
+
+
+class ApiKey(TypedDict):
+    """A client API key, without its secret (``identifier`` is its first 16 characters)."""
+
+    identifier: str
+    description: Optional[str]
+    allowed_ips: list[str]
+    last_used_at: Optional[str]
+    created_at: str
+
+
+class ApiKeyMeta(TypedDict):
+    """The new key's secret half."""
+
+    secret_token: str
+
+
+class NewApiKey(ApiKey):
+    """``account.api_keys.create``: the key, and ``key``, the whole key to authenticate with
+    (``identifier`` followed by ``meta.secret_token``; the client joins the two)."""
+
+    key: str
+    meta: ApiKeyMeta
+
+
+class SshKey(TypedDict):
+    """An SSH key for SFTP: ``fingerprint`` is its SHA256 in base64 (no prefix, no padding) and
+    ``public_key`` is PKCS8 PEM, whatever format it was given in."""
+
+    name: str
+    fingerprint: str
+    public_key: str
+    created_at: str
+
+
+class DatabaseHost(TypedDict):
+    """Where a database lives."""
+
+    address: str
+    port: int
+
+
+class DatabasePassword(TypedDict):
+    """A database's password."""
+
+    password: str
+
+
+class DatabaseRelationships(TypedDict, total=False):
+    """``password`` is ``None`` when the key may not see it (``database.view_password``)."""
+
+    password: Optional[DatabasePassword]
+
+
+class _DatabaseFields(TypedDict):
+    id: str
+    host: DatabaseHost
+    name: str
+    username: str
+    connections_from: str
+    max_connections: Optional[int]
+
+
+class Database(_DatabaseFields, total=False):
+    """A server's database; ``id`` is the string the other database calls take.
+
+    ``relationships`` is there with ``include=["password"]``, and always after ``create`` and
+    ``rotate_password``.
+    """
+
+    relationships: DatabaseRelationships
+
+
+class FileObject(TypedDict):
+    """A file or directory (``mode`` like ``-rw-r--r--``, ``mode_bits`` in octal like ``644``,
+    ``mimetype`` ``inode/directory`` for directories)."""
+
+    name: str
+    mode: str
+    mode_bits: str
+    size: int
+    is_file: bool
+    is_symlink: bool
+    mimetype: str
+    created_at: str
+    modified_at: str
+
+
+class SignedUrl(TypedDict):
+    """A signed, single-use URL on the node (or S3, for some backups): fetch it as it is."""
+
+    url: str
+
+
+class Task(TypedDict):
+    """A task of a schedule: ``action`` is ``command``, ``power`` or ``backup`` (``delete_files``
+    on Pelican); ``time_offset`` is in seconds after the previous task."""
+
+    id: int
+    sequence_id: int
+    action: str
+    payload: str
+    time_offset: int
+    is_queued: bool
+    continue_on_failure: bool
+    created_at: str
+    updated_at: str
+
+
+class ScheduleCron(TypedDict):
+    """A schedule's cron fields, as strings."""
+
+    day_of_week: str
+    day_of_month: str
+    month: str
+    hour: str
+    minute: str
+
+
+class ScheduleRelationships(TypedDict, total=False):
+    """A schedule's tasks (included by default)."""
+
+    tasks: list[Task]
+
+
+class _ScheduleFields(TypedDict):
+    id: int
+    name: str
+    cron: ScheduleCron
+    is_active: bool
+    is_processing: bool
+    only_when_online: bool
+    last_run_at: Optional[str]
+    next_run_at: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class Schedule(_ScheduleFields, total=False):
+    """A schedule of a server, with its tasks under ``relationships``."""
+
+    relationships: ScheduleRelationships
+
+
+class Backup(TypedDict):
+    """A backup: ``checksum`` (``sha1:<hex>``) and ``completed_at`` are ``None`` until it is
+    done; ``bytes`` is its size."""
+
+    uuid: str
+    is_successful: bool
+    is_locked: bool
+    name: str
+    ignored_files: list[str]
+    checksum: Optional[str]
+    bytes: int
+    created_at: str
+    completed_at: Optional[str]
+
+
+class BackupPageMeta(PageMeta):
+    """``meta`` of ``server.backups.list``: ``backup_count`` counts the backups that did not
+    fail (the ones the server's backup limit counts)."""
+
+    backup_count: int
+
+
+class BackupPage(TypedDict):
+    """One page of ``server.backups.list``."""
+
+    data: list[Backup]
+    meta: BackupPageMeta
+
+
 class ApiErrorItem(TypedDict):
     """One entry of the panel's ``errors`` array (``status`` is a string, as the panel writes it;
     ``source_field`` and ``rule`` are set for validation errors)."""
@@ -322,8 +547,49 @@ class ApiErrorItem(TypedDict):
     rule: Optional[str]
 
 
+class DefaultsTo(TypedDict):
+    """The ``presence`` of a parameter that, left out, takes another parameter's value."""
+
+    defaults_to: str
+
+
+class _OperationParamFields(TypedDict):
+    name: str
+    type: Literal["str", "int", "bool", "enum", "list", "include", "filter", "objects", "bytes"]
+    place: Literal["path", "query", "body", "content"]
+    presence: Union[Literal["required", "optional", "nullable"], DefaultsTo]
+    doc: str
+
+
+class OperationParam(_OperationParamFields, total=False):
+    """One parameter of an operation, by the panel's name.
+
+    ``values`` lists the accepted strings of an ``enum`` and the accepted names of a ``filter``.
+    ``presence`` is ``required``, ``optional`` (may be left out), ``nullable`` (always sent, may
+    be ``None``) or ``{"defaults_to": name}`` (left out, it takes that parameter's value).
+    """
+
+    values: list[str]
+
+
+class _OperationReturnsFields(TypedDict):
+    shape: Literal["item", "list", "page", "nothing", "bytes"]
+
+
+class OperationReturns(_OperationReturnsFields, total=False):
+    """What an operation answers: one ``model`` (``item``), a list of them, one page of them,
+    nothing (``None``) or raw bytes."""
+
+    model: str
+
+
 class Operation(TypedDict):
-    """One row of the operations table (``pterodactyl.operations()``)."""
+    """One row of the operations table (``pterodactyl.operations()``).
+
+    ``method_path`` is where the typed method sits, as attribute names from the client, or from
+    ``client.server(id)`` when ``on_server`` is true (``allocations.set_primary``).
+    ``c_function`` is the C function that calls it.
+    """
 
     id: str
     method: Literal["GET", "POST", "PUT", "DELETE"]
@@ -331,6 +597,13 @@ class Operation(TypedDict):
     success: int
     permission: Optional[str]
     paginated: bool
+    long_running: bool
+    summary: str
+    params: list[OperationParam]
+    returns: OperationReturns
+    method_path: str
+    on_server: bool
+    c_function: str
 
 
 class RateLimit(TypedDict):

@@ -24,6 +24,10 @@ if [ ! -f "$bin/libpterodactyl.so" ] || [ ! -f "$bin/libpterodactyl.a" ] || [ ! 
     echo "c-tests: building libpterodactyl and fake-panel into $target"
     CARGO_TARGET_DIR="$target" cargo build -p pterodactyl-ffi -p fake-panel
 fi
+if ! printf '#include <cjson/cJSON.h>\n' | "$CC" -E -x c - >/dev/null 2>&1; then
+    echo "c-tests: cJSON not found (apt-get install libcjson-dev, or scripts/install-deps.sh)" >&2
+    exit 1
+fi
 if [ -n "$VALGRIND" ] && ! command -v "$VALGRIND" >/dev/null 2>&1; then
     echo "c-tests: $VALGRIND not found (apt-get install valgrind), or set VALGRIND= to run without it" >&2
     exit 1
@@ -80,7 +84,7 @@ fail() { total_failed=$((total_failed + 1)); echo "c-tests: FAILED: $1" >&2; }
 
 cflags=(-std=c11 -Wall -Wextra -Wpedantic -Werror -g -I"$root/include" -I"$root/tests/c")
 cxxflags=(-std=c++17 -Wall -Wextra -Wpedantic -Werror -g -I"$root/include" -I"$root/tests/c")
-link=(-L"$bin" -lpterodactyl -Wl,-rpath,"$bin" -pthread)
+link=(-L"$bin" -lpterodactyl -Wl,-rpath,"$bin" -lcjson -ldl -pthread)
 vg=()
 if [ -n "$VALGRIND" ]; then
     vg=("$VALGRIND" -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite
@@ -96,7 +100,8 @@ else
 fi
 
 "$CC" "${cflags[@]}" -c tests/c/harness.c -o "$work/harness.o"
-for test in test_operations test_errors test_threads; do
+for test in test_operations test_errors test_threads test_coverage test_account test_databases test_files \
+    test_schedules test_users test_backups; do
     "$CC" "${cflags[@]}" "tests/c/$test.c" "$work/harness.o" -o "$work/$test" "${link[@]}"
     set +e
     "${vg[@]}" "$work/$test" >"$work/$test.out" 2>"$work/$test.err"

@@ -178,7 +178,8 @@ static void bad_input(void) {
             "`value` is NULL");
     REFUSED("NULL name", ptero_server_settings_rename(owner, "d3aac109", NULL, NULL, &out), "`name` is NULL");
     REFUSED("NULL server", ptero_server_settings_reinstall(owner, NULL, &out), "`server` is NULL");
-    REFUSED("NULL image", ptero_server_settings_docker_image(owner, "d3aac109", NULL, &out), "`image` is NULL");
+    REFUSED("NULL docker_image", ptero_server_settings_docker_image(owner, "d3aac109", NULL, &out),
+            "`docker_image` is NULL");
     REFUSED("NULL server", ptero_server_allocations_list(owner, NULL, &out), "`server` is NULL");
     REFUSED("NULL server", ptero_server_allocations_assign(owner, NULL, &out), "`server` is NULL");
     REFUSED("NULL server", ptero_server_allocations_set_notes(owner, NULL, 16, "x", &out), "`server` is NULL");

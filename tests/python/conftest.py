@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import threading
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,16 +29,34 @@ def _panel_keys() -> dict[str, str]:
     """The keys as the fake panel defines them (Rust consts in tests/panel/src/lib.rs)."""
     source = (ROOT / "tests" / "panel" / "src" / "lib.rs").read_text(encoding="utf-8")
     keys = dict(re.findall(r'pub const (\w+_KEY): &str = "([^"]+)";', source))
-    missing = {"OWNER_KEY", "SUBUSER_KEY", "APPLICATION_KEY"} - keys.keys()
+    missing = {"OWNER_KEY", "SUBUSER_KEY", "APPLICATION_KEY", "MANAGER_KEY"} - keys.keys()
     if missing:
         raise RuntimeError(f"tests/panel/src/lib.rs does not define {sorted(missing)}")
     return keys
+
+
+def _panel_passwords() -> dict[str, str]:
+    """The account passwords and the 2FA code the fake accepts (tests/panel/src/account.rs)."""
+    source = (ROOT / "tests" / "panel" / "src" / "account.rs").read_text(encoding="utf-8")
+    found = dict(re.findall(r'pub const (\w+_PASSWORD|TWO_FACTOR_CODE): &str = "([^"]+)";', source))
+    missing = {"OWNER_PASSWORD", "MANAGER_PASSWORD", "TWO_FACTOR_CODE"} - found.keys()
+    if missing:
+        raise RuntimeError(f"tests/panel/src/account.rs does not define {sorted(missing)}")
+    return found
 
 
 KEYS = _panel_keys()
 OWNER_KEY = KEYS["OWNER_KEY"]
 SUBUSER_KEY = KEYS["SUBUSER_KEY"]
 APPLICATION_KEY = KEYS["APPLICATION_KEY"]
+MANAGER_KEY = KEYS["MANAGER_KEY"]
+PASSWORDS = _panel_passwords()
+OWNER_PASSWORD = PASSWORDS["OWNER_PASSWORD"]
+MANAGER_PASSWORD = PASSWORDS["MANAGER_PASSWORD"]
+TWO_FACTOR_CODE = PASSWORDS["TWO_FACTOR_CODE"]
+
+SURVIVAL = "d3aac109"
+"""Server 1, owned by ``owner``; ``helper`` and ``manager`` are its subusers."""
 
 
 def _panel_binary() -> Path:
@@ -80,6 +99,10 @@ class Panel:
         """Every request received under /api/client: method, path, query, headers, body."""
         result: list[dict[str, Any]] = self._control("GET", "requests")
         return result
+
+    def last_request(self) -> dict[str, Any]:
+        """The most recent request received under /api/client."""
+        return self.requests()[-1]
 
 
 @pytest.fixture(scope="session")
@@ -124,3 +147,21 @@ def client(panel: Panel) -> Iterator[pterodactyl.Client]:
 def subuser(panel: Panel) -> Iterator[pterodactyl.Client]:
     with pterodactyl.Client(panel.url, SUBUSER_KEY) as c:
         yield c
+
+
+@pytest.fixture
+def manager(panel: Panel) -> Iterator[pterodactyl.Client]:
+    """``manager``: a subuser of ``d3aac109`` who may manage subusers and read or create backups
+    (but not delete them), and read databases, files and schedules."""
+    with pterodactyl.Client(panel.url, MANAGER_KEY) as c:
+        yield c
+
+
+def query_of(request: dict[str, Any]) -> dict[str, str]:
+    """A recorded request's query, decoded (one value per name)."""
+    return dict(urllib.parse.parse_qsl(request["query"] or "", keep_blank_values=True))
+
+
+def body_of(request: dict[str, Any]) -> Any:
+    """A recorded request's JSON body, decoded (``None`` when there is none)."""
+    return json.loads(request["body"]) if request["body"] else None

@@ -1,10 +1,11 @@
 //! `server.files.*`.
 //!
-//! Paths in a `root` are relative to the server's root (`None`: the root itself); names in
-//! `files` are relative to `root`.
+//! Every `root` is a directory of the server (`"/"` for its root), and the names given with it
+//! are relative to it. The panel marks some `root`s nullable but also required, and Laravel's
+//! `required` refuses `null`: a root is therefore always a string, and always sent.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::ServerHandle;
 use crate::error::{Error, Result};
@@ -49,9 +50,8 @@ impl Files<'_> {
     }
 
     /// Renames or moves entries, each `(from, to)` relative to `root` (`server.files.rename`).
-    pub fn rename(&self, root: Option<&str>, files: &[(&str, &str)]) -> Result<()> {
+    pub fn rename(&self, root: &str, files: &[(&str, &str)]) -> Result<()> {
         let files: Vec<Value> = files.iter().map(|(from, to)| json!({ "from": from, "to": to })).collect();
-        // `root` is required but nullable: always sent.
         let p = self.server.with(json!({ "root": root, "files": files }));
         self.server.client.unit("server.files.rename", p)
     }
@@ -77,30 +77,26 @@ impl Files<'_> {
 
     /// Packs entries of `root` into a new `.tar.gz` next to them (`server.files.compress`) and
     /// describes it. The panel waits for Wings up to 15 minutes.
-    pub fn compress(&self, root: Option<&str>, files: &[&str]) -> Result<FileObject> {
-        let mut p = self.server.with(json!({ "files": files }));
-        set_optional(&mut p, "root", root);
+    pub fn compress(&self, root: &str, files: &[&str]) -> Result<FileObject> {
+        let p = self.server.with(json!({ "root": root, "files": files }));
         self.server.client.typed("server.files.compress", p)
     }
 
     /// Unpacks an archive of `root` into `root` (`server.files.decompress`).
-    pub fn decompress(&self, root: Option<&str>, file: &str) -> Result<()> {
-        let mut p = self.server.with(json!({ "file": file }));
-        set_optional(&mut p, "root", root);
+    pub fn decompress(&self, root: &str, file: &str) -> Result<()> {
+        let p = self.server.with(json!({ "root": root, "file": file }));
         self.server.client.unit("server.files.decompress", p)
     }
 
     /// Deletes entries of `root` (`server.files.delete`).
-    pub fn delete(&self, root: Option<&str>, files: &[&str]) -> Result<()> {
-        // `root` is required but nullable: always sent.
+    pub fn delete(&self, root: &str, files: &[&str]) -> Result<()> {
         let p = self.server.with(json!({ "root": root, "files": files }));
         self.server.client.unit("server.files.delete", p)
     }
 
     /// Makes a directory `name` in `root` (`server.files.create_folder`).
-    pub fn create_folder(&self, root: Option<&str>, name: &str) -> Result<()> {
-        let mut p = self.server.with(json!({ "name": name }));
-        set_optional(&mut p, "root", root);
+    pub fn create_folder(&self, root: &str, name: &str) -> Result<()> {
+        let p = self.server.with(json!({ "root": root, "name": name }));
         self.server.client.unit("server.files.create_folder", p)
     }
 
@@ -110,13 +106,12 @@ impl Files<'_> {
     ///
     /// ```no_run
     /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
-    /// client.server("d3aac109").files().chmod(None, &[("start.sh", 0o755)])?;
+    /// client.server("d3aac109").files().chmod("/", &[("start.sh", 0o755)])?;
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn chmod(&self, root: Option<&str>, files: &[(&str, u32)]) -> Result<()> {
+    pub fn chmod(&self, root: &str, files: &[(&str, u32)]) -> Result<()> {
         let files: Vec<Value> =
             files.iter().map(|(file, mode)| json!({ "file": file, "mode": format!("{mode:o}") })).collect();
-        // `root` is required but nullable: always sent.
         let p = self.server.with(json!({ "root": root, "files": files }));
         self.server.client.unit("server.files.chmod", p)
     }
@@ -132,13 +127,6 @@ impl Files<'_> {
     /// for every upload.
     pub fn upload_url(&self) -> Result<SignedUrl> {
         self.server.client.typed("server.files.upload", self.server.params())
-    }
-}
-
-/// Adds `key` only when there is a value: the panel treats an absent `root` as `/`.
-fn set_optional(p: &mut Map<String, Value>, key: &str, value: Option<&str>) {
-    if let Some(v) = value {
-        p.insert(key.to_owned(), Value::String(v.to_owned()));
     }
 }
 
