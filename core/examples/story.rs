@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use pterodactyl_client::{
-    Client, Error, ListActivity, ListBackups, ListServers, NewBackup, PowerSignal, ScheduleParams, ServerHandle,
+    Client, Error, ListActivity, ListBackups, ListServers, NewBackup, ScheduleParams, ServerHandle,
     TaskParams,
 };
 
@@ -110,7 +110,7 @@ fn run() -> Result<(), Error> {
     Ok(())
 }
 
-/// The second act: a backup, a nightly schedule, a new subuser, and a file written and read back.
+/// The second act: a backup, an hourly schedule, a new subuser, and a file written and read back.
 fn second_act(server: &ServerHandle<'_>) -> Result<(), Error> {
     println!("\n== Backups");
     let backups = server.backups();
@@ -118,7 +118,11 @@ fn second_act(server: &ServerHandle<'_>) -> Result<(), Error> {
     println!("  started {:?} ({})", backup.name, backup.uuid);
     let page = backups.list(&ListBackups::new())?;
     for b in &page.data {
-        let state = if !b.is_completed() { "running" } else if b.is_successful { "done" } else { "failed" };
+        let state = match (b.is_completed(), b.is_successful) {
+            (false, _) => "running",
+            (true, true) => "done",
+            (true, false) => "failed",
+        };
         println!("  {}  {:<20} {:<8} {} bytes", b.uuid, b.name, state, b.bytes);
     }
     if let Some(count) = page.meta.backup_count() {
@@ -127,9 +131,10 @@ fn second_act(server: &ServerHandle<'_>) -> Result<(), Error> {
 
     println!("\n== Schedules");
     let schedules = server.schedules();
-    let nightly = schedules.create(&ScheduleParams::new("Nightly restart", "0", "4", "*", "*", "*"))?;
-    let task = schedules.tasks().create(nightly.id, &TaskParams::power(PowerSignal::Restart))?;
-    println!("  schedule #{} {:?}: task #{} {} {}", nightly.id, nightly.name, task.id, task.action.as_str(), task.payload);
+    let hourly = schedules.create(&ScheduleParams::new("Hourly reminder", "0", "*", "*", "*", "*"))?;
+    let task = schedules.tasks().create(hourly.id, &TaskParams::command("say Vote for us!"))?;
+    let action = task.action.as_str();
+    println!("  schedule #{} {:?}: task #{} {action} {:?}", hourly.id, hourly.name, task.id, task.payload);
     for s in schedules.list()? {
         let c = &s.cron;
         println!(

@@ -74,7 +74,7 @@ def main() -> int:
 
 
 def second_act(srv: pterodactyl.ServerHandle) -> None:
-    """A backup, a nightly schedule with a task, a new subuser, a file written and read back."""
+    """A backup, an hourly schedule with a task, a new subuser, a file written and read back."""
     backup = srv.backups.create(name="Before the update", ignored="*.log")
     print(f"\nBackup {backup['name']!r} started ({backup['uuid']})")
     page = srv.backups.list()
@@ -82,9 +82,9 @@ def second_act(srv: pterodactyl.ServerHandle) -> None:
         state = "running" if b["completed_at"] is None else "done" if b["is_successful"] else "failed"
         print(f"  {b['uuid']}  {b['name']:<20} {state:<8} {b['bytes']} bytes")
 
-    nightly = srv.schedules.create("Nightly restart", "0", "4", "*", "*", "*", is_active=True)
-    task = srv.schedules.tasks.create(nightly["id"], "power", 0, payload="restart")
-    print(f"\nSchedule #{nightly['id']} {nightly['name']!r}: task #{task['id']} {task['action']} {task['payload']}")
+    hourly = srv.schedules.create("Hourly reminder", "0", "*", "*", "*", "*", is_active=True)
+    task = srv.schedules.tasks.create(hourly["id"], "command", 0, payload="say Vote for us!")
+    print(f"\nSchedule #{hourly['id']} {hourly['name']!r}: task #{task['id']} {task['action']} {task['payload']!r}")
     for s in srv.schedules.list():
         cron = s["cron"]
         when = " ".join(cron[k] for k in ("minute", "hour", "day_of_month", "month", "day_of_week"))

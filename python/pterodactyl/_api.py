@@ -39,8 +39,7 @@ class _Group:
 
 
 class Account(_Group):
-    """``account.get``
-    """
+    """Operations ``account.get``."""
 
     __slots__ = ()
 
@@ -81,8 +80,7 @@ class Account(_Group):
 
 
 class AccountActivity(_Group):
-    """``account.activity.list``
-    """
+    """Operations ``account.activity.list``."""
 
     __slots__ = ()
 
@@ -148,8 +146,7 @@ class AccountActivity(_Group):
 
 
 class Activity(_Group):
-    """``server.activity.list``
-    """
+    """Operations ``server.activity.list``."""
 
     __slots__ = ()
 
@@ -215,8 +212,8 @@ class Activity(_Group):
 
 
 class Allocations(_Group):
-    """``server.allocations.list``, ``server.allocations.assign``, ``server.allocations.set_notes``,
-    ``server.allocations.set_primary``, ``server.allocations.delete``
+    """Operations ``server.allocations.list``, ``server.allocations.assign``,
+    ``server.allocations.set_notes``, ``server.allocations.set_primary``, ``server.allocations.delete``.
     """
 
     __slots__ = ()
@@ -262,8 +259,7 @@ class Allocations(_Group):
 
 
 class ApiKeys(_Group):
-    """``account.api_keys.list``, ``account.api_keys.create``, ``account.api_keys.delete``
-    """
+    """Operations ``account.api_keys.list``, ``account.api_keys.create``, ``account.api_keys.delete``."""
 
     __slots__ = ()
 
@@ -299,9 +295,9 @@ class ApiKeys(_Group):
 
 
 class Backups(_Group):
-    """``server.backups.list``, ``server.backups.create``, ``server.backups.get``,
+    """Operations ``server.backups.list``, ``server.backups.create``, ``server.backups.get``,
     ``server.backups.download``, ``server.backups.toggle_lock``, ``server.backups.restore``,
-    ``server.backups.delete``
+    ``server.backups.delete``.
     """
 
     __slots__ = ()
@@ -386,8 +382,8 @@ class Backups(_Group):
 
 
 class Databases(_Group):
-    """``server.databases.list``, ``server.databases.create``, ``server.databases.rotate_password``,
-    ``server.databases.delete``
+    """Operations ``server.databases.list``, ``server.databases.create``,
+    ``server.databases.rotate_password``, ``server.databases.delete``.
     """
 
     __slots__ = ()
@@ -433,8 +429,7 @@ class Databases(_Group):
 
 
 class Email(_Group):
-    """``account.email.update``
-    """
+    """Operations ``account.email.update``."""
 
     __slots__ = ()
 
@@ -448,10 +443,10 @@ class Email(_Group):
 
 
 class Files(_Group):
-    """``server.files.list``, ``server.files.contents``, ``server.files.download``,
+    """Operations ``server.files.list``, ``server.files.contents``, ``server.files.download``,
     ``server.files.rename``, ``server.files.copy``, ``server.files.write``, ``server.files.compress``,
     ``server.files.decompress``, ``server.files.delete``, ``server.files.create_folder``,
-    ``server.files.chmod``, ``server.files.pull``, ``server.files.upload``
+    ``server.files.chmod``, ``server.files.pull``, ``server.files.upload``.
     """
 
     __slots__ = ()
@@ -598,8 +593,7 @@ class Files(_Group):
 
 
 class Password(_Group):
-    """``account.password.update``
-    """
+    """Operations ``account.password.update``."""
 
     __slots__ = ()
 
@@ -627,8 +621,8 @@ class Password(_Group):
 
 
 class Schedules(_Group):
-    """``server.schedules.list``, ``server.schedules.create``, ``server.schedules.get``,
-    ``server.schedules.update``, ``server.schedules.execute``, ``server.schedules.delete``
+    """Operations ``server.schedules.list``, ``server.schedules.create``, ``server.schedules.get``,
+    ``server.schedules.update``, ``server.schedules.execute``, ``server.schedules.delete``.
     """
 
     __slots__ = ()
@@ -747,8 +741,7 @@ class Schedules(_Group):
 
 
 class Servers(_Group):
-    """``servers.list``
-    """
+    """Operations ``servers.list``."""
 
     __slots__ = ()
 
@@ -814,7 +807,8 @@ class Servers(_Group):
 
 
 class Settings(_Group):
-    """``server.settings.rename``, ``server.settings.reinstall``, ``server.settings.docker_image``
+    """Operations ``server.settings.rename``, ``server.settings.reinstall``,
+    ``server.settings.docker_image``.
     """
 
     __slots__ = ()
@@ -841,8 +835,7 @@ class Settings(_Group):
 
 
 class SshKeys(_Group):
-    """``account.ssh_keys.list``, ``account.ssh_keys.create``, ``account.ssh_keys.delete``
-    """
+    """Operations ``account.ssh_keys.list``, ``account.ssh_keys.create``, ``account.ssh_keys.delete``."""
 
     __slots__ = ()
 
@@ -872,8 +865,7 @@ class SshKeys(_Group):
 
 
 class StartupApi(_Group):
-    """``server.startup.get``, ``server.startup.set_variable``
-    """
+    """Operations ``server.startup.get``, ``server.startup.set_variable``."""
 
     __slots__ = ()
 
@@ -897,8 +889,8 @@ class StartupApi(_Group):
 
 
 class Tasks(_Group):
-    """``server.schedules.tasks.create``, ``server.schedules.tasks.update``,
-    ``server.schedules.tasks.delete``
+    """Operations ``server.schedules.tasks.create``, ``server.schedules.tasks.update``,
+    ``server.schedules.tasks.delete``.
     """
 
     __slots__ = ()
@@ -982,7 +974,8 @@ class Tasks(_Group):
 
 
 class TwoFactor(_Group):
-    """``account.two_factor.get``, ``account.two_factor.enable``, ``account.two_factor.disable``
+    """Operations ``account.two_factor.get``, ``account.two_factor.enable``,
+    ``account.two_factor.disable``.
     """
 
     __slots__ = ()
@@ -1016,8 +1009,8 @@ class TwoFactor(_Group):
 
 
 class Users(_Group):
-    """``server.users.list``, ``server.users.create``, ``server.users.get``, ``server.users.update``,
-    ``server.users.delete``
+    """Operations ``server.users.list``, ``server.users.create``, ``server.users.get``,
+    ``server.users.update``, ``server.users.delete``.
     """
 
     __slots__ = ()

@@ -97,12 +97,21 @@ fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
     } else {
         let ids: Vec<String> = c.methods.iter().map(|o| format!("``{}``", o.id)).collect();
         let _ = writeln!(out, "class {name}(_Group):");
-        let summary = if ids.is_empty() { String::from("A group of operations.") } else { ids.join(", ") };
-        for (i, line) in wrap(&summary, 100).iter().enumerate() {
+        let summary = if ids.is_empty() {
+            format!("The groups of operations under ``{}``.", c.groups.keys().cloned().collect::<Vec<_>>().join("``, ``"))
+        } else {
+            format!("Operations {}.", ids.join(", "))
+        };
+        let lines = wrap(&summary, 100);
+        for (i, line) in lines.iter().enumerate() {
             let open = if i == 0 { "\"\"\"" } else { "" };
-            let _ = writeln!(out, "    {open}{line}");
+            let close = if lines.len() == 1 { "\"\"\"" } else { "" };
+            let _ = writeln!(out, "    {open}{line}{close}");
         }
-        out.push_str("    \"\"\"\n\n    __slots__ = ()\n");
+        if lines.len() > 1 {
+            out.push_str("    \"\"\"\n");
+        }
+        out.push_str("\n    __slots__ = ()\n");
     }
     let owner = if mixin { "self" } else { "self._owner" };
     for (attr, class) in &c.groups {

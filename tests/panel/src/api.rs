@@ -1,5 +1,7 @@
-//! `/api/client/...`: routing, the panel's middleware order, and the 18 implemented
-//! operations. Everything here runs synchronously under the state lock.
+//! `/api/client/...`: routing, the panel's middleware order, and the server, startup, settings
+//! and allocation operations; the other areas live in their own modules (`account`,
+//! `databases`, `files`, `schedules`, `subusers`, `backups`). Everything here runs
+//! synchronously under the state lock.
 //!
 //! Middleware order reproduced (see the spec, §1 and §2): route match (404/405) → `auth:sanctum`
 //! (401 or 302) → `IsValidJson` (400) → `throttle:api.client` (429, headers from here on) →
@@ -106,7 +108,7 @@ impl Fail {
 pub(crate) type Outcome = Result<Reply, Fail>;
 
 /// Every route of `routes/api-client.php`: (operation id, method, path under /api/client).
-/// Only the 18 operations the fake models are implemented; the rest answer 501.
+/// An operation without a handler answers 501.
 const ROUTES: &[(&str, &str, &str)] = &[
     ("servers.list", "GET", ""),
     ("permissions.get", "GET", "permissions"),
