@@ -107,6 +107,16 @@ typedef enum PteroStatus {
    * An error of a kind this build has no status for yet; `kind` in the error object names it.
    */
   PTERO_STATUS_OTHER = 9,
+  /**
+   * The answer was larger than the client's limit (`max_response_bytes`, default 64 MiB) and
+   * was not read further.
+   */
+  PTERO_STATUS_TOO_LARGE = 10,
+  /**
+   * The call was abandoned before the panel answered. The C functions never cancel on their
+   * own; the number is reserved so that every front reports the core's errors alike.
+   */
+  PTERO_STATUS_CANCELLED = 11,
 } PteroStatus;
 
 /**
@@ -152,7 +162,11 @@ void ptero_string_free(char *s);
  * `options_json` may be NULL (defaults) or a JSON object with any of `timeout_ms`
  * (default 30000), `connect_timeout_ms` (10000), `user_agent`, `ca_cert_pem` (one more trusted
  * root, PEM text), `accept_invalid_certs` (false; for test panels only), `max_retries` (3),
- * `max_retry_wait_ms` (60000). An unknown key is refused.
+ * `max_retry_wait_ms` (60000), `max_response_bytes` (67108864, 64 MiB: a larger answer fails
+ * with `PTERO_STATUS_TOO_LARGE`). An unknown key is refused, and so is a timeout or limit of 0.
+ *
+ * The panel's certificate is checked against the operating system's trust store and the
+ * bundled Mozilla roots, plus `ca_cert_pem` when given.
  *
  * On success `*out_client` is a new handle the caller frees with `ptero_client_free`. On
  * failure `*out_client` is NULL and `ptero_last_error()` returns the error object (the one
@@ -167,9 +181,29 @@ enum PteroStatus ptero_client_new(const char *panel_url,
                                   struct PteroClient **out_client);
 
 /**
- * The error object of the last `ptero_client_new` on the calling thread that failed (the one
- * function with no out-string of its own), or NULL when it succeeded or the error was already
- * taken. The caller frees the string with `ptero_string_free`; a second call returns NULL.
+ * Makes a second handle on the same client (same connections, key and settings) whose
+ * requests may each take `timeout_ms` milliseconds as a whole instead of the client's
+ * `timeout_ms`, e.g. for `server.files.compress`, which the panel may work on for 15 minutes
+ * (those long-running operations already wait at least 15 minutes unless given a timeout
+ * here). Makes no request.
+ *
+ * On success `*out_client` is a new handle that the caller frees with `ptero_client_free`,
+ * independently of `client` (either may be freed first). On failure (`client` or
+ * `out_client` NULL, `timeout_ms` 0) `*out_client` is NULL and `ptero_last_error()` returns
+ * the error object, as for `ptero_client_new`.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; `out_client` is NULL or writable.
+ */
+enum PteroStatus ptero_client_with_timeout(const struct PteroClient *client,
+                                           uint64_t timeout_ms,
+                                           struct PteroClient **out_client);
+
+/**
+ * The error object of the last `ptero_client_new` or `ptero_client_with_timeout` on the
+ * calling thread that failed (the functions with no out-string of their own), or NULL when it
+ * succeeded or the error was already taken. The caller frees the string with
+ * `ptero_string_free`; a second call returns NULL.
  */
 char *ptero_last_error(void);
 
@@ -363,7 +397,7 @@ enum PteroStatus ptero_account_api_keys_list(const struct PteroClient *client, c
  * Creates a client API key; the answer's `key` is the whole key, shown only this once
  * (`account.api_keys.create`).
  *
- * - `description`: What the key is for (at most 500 characters). NULL sends `null`.
+ * - `description`: What the key is for (at most 500 characters).
  * - `allowed_ips_json`: IPs or CIDR ranges the key may be used from (all when empty). As JSON
  *   text; NULL leaves it out.
  *
@@ -676,7 +710,7 @@ enum PteroStatus ptero_server_files_download(const struct PteroClient *client,
  * Renames or moves files (`server.files.rename`).
  *
  * - `server`: The server's short identifier (`d3aac109`) or UUID.
- * - `root`: The directory `from` and `to` are relative to (`/` when null). NULL sends `null`.
+ * - `root`: The directory `from` and `to` are relative to (`/` for the server's root).
  * - `files_json`: `[{"from": "a.txt", "to": "b.txt"}, ...]`. As JSON text.
  *
  * Result: `null`.
@@ -783,7 +817,7 @@ enum PteroStatus ptero_server_files_decompress(const struct PteroClient *client,
  * Deletes files and folders (`server.files.delete`).
  *
  * - `server`: The server's short identifier (`d3aac109`) or UUID.
- * - `root`: The directory the names are relative to (`/` when null). NULL sends `null`.
+ * - `root`: The directory the names are relative to (`/` for the server's root).
  * - `files_json`: Names of the files and folders to delete. As JSON text.
  *
  * Result: `null`.
@@ -823,7 +857,7 @@ enum PteroStatus ptero_server_files_create_folder(const struct PteroClient *clie
  * Changes files' permission bits (`server.files.chmod`).
  *
  * - `server`: The server's short identifier (`d3aac109`) or UUID.
- * - `root`: The directory the names are relative to (`/` when null). NULL sends `null`.
+ * - `root`: The directory the names are relative to (`/` for the server's root).
  * - `files_json`: `[{"file": "start.sh", "mode": "755"}, ...]`, mode in octal digits. As JSON
  *   text.
  *

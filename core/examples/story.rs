@@ -161,7 +161,7 @@ fn second_act(server: &ServerHandle<'_>) -> Result<(), Error> {
 
     println!("\n== Files");
     let files = server.files();
-    files.write("/motd.txt", "Welcome to Survival!\n")?;
+    files.write("/motd.txt", b"Welcome to Survival!\n")?;
     println!("  wrote /motd.txt; it reads {:?}", files.contents_text("/motd.txt")?);
     for f in files.list(None)? {
         let kind = if f.is_directory() { "dir " } else { "file" };

@@ -311,8 +311,11 @@ const fn query_opt(name: &'static str, kind: Kind, doc: &'static str) -> Param {
 
 const SERVER: Param = path_str("server", "The server's short identifier (`d3aac109`) or UUID.");
 const PAGE: Param = query_opt("page", Kind::Int, "Page number, from 1.");
-const ACTIVITY_FILTER: Param =
-    query_opt("filter", Kind::Filter(&["event"]), "`{\"event\": \"server:power\"}`: a partial match on the event name.");
+const ACTIVITY_FILTER: Param = query_opt(
+    "filter",
+    Kind::Filter(&["event"]),
+    "`{\"event\": \"server:power\"}`: a partial match on the event name.",
+);
 const ACTIVITY_SORT: Param = query_opt(
     "sort",
     Kind::Enum(&["timestamp", "-timestamp"]),
@@ -429,7 +432,7 @@ pub static OPERATIONS: &[Operation] = &[
         .returns(Item("SystemPermissions"))
         .at("permissions"),
     // ---- Account ----
-    op("account.get", Get, "/account", 200, None, "Account::get", "The key's user account.").returns(Item("Account")),
+    op("account.get", Get, "/account", 200, None, "AccountApi::get", "The key's user account.").returns(Item("Account")),
     op(
         "account.two_factor.get",
         Get,
@@ -497,7 +500,7 @@ pub static OPERATIONS: &[Operation] = &[
         "Creates a client API key; the answer's `key` is the whole key, shown only this once.",
     )
     .takes(&[
-        body_nullable("description", Str, "What the key is for (at most 500 characters)."),
+        body("description", Str, "What the key is for (at most 500 characters)."),
         body_opt("allowed_ips", List, "IPs or CIDR ranges the key may be used from (all when empty)."),
     ])
     .returns(Item("NewApiKey"))
@@ -651,7 +654,7 @@ pub static OPERATIONS: &[Operation] = &[
     )
     .takes(&[
         SERVER,
-        body_nullable("root", Str, "The directory `from` and `to` are relative to (`/` when null)."),
+        body("root", Str, "The directory `from` and `to` are relative to (`/` for the server's root)."),
         body("files", Objects, "`[{\"from\": \"a.txt\", \"to\": \"b.txt\"}, ...]`."),
     ]),
     op("server.files.copy", Post, "/servers/{server}/files/copy", 204, Some("file.create"), "Files::copy", "Copies a file next to itself (`name copy.ext`).")
@@ -704,7 +707,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("server.files.delete", Post, "/servers/{server}/files/delete", 204, Some("file.delete"), "Files::delete", "Deletes files and folders.")
         .takes(&[
             SERVER,
-            body_nullable("root", Str, "The directory the names are relative to (`/` when null)."),
+            body("root", Str, "The directory the names are relative to (`/` for the server's root)."),
             body("files", List, "Names of the files and folders to delete."),
         ]),
     op(
@@ -724,7 +727,7 @@ pub static OPERATIONS: &[Operation] = &[
     op("server.files.chmod", Post, "/servers/{server}/files/chmod", 204, Some("file.update"), "Files::chmod", "Changes files' permission bits.")
         .takes(&[
             SERVER,
-            body_nullable("root", Str, "The directory the names are relative to (`/` when null)."),
+            body("root", Str, "The directory the names are relative to (`/` for the server's root)."),
             body("files", Objects, "`[{\"file\": \"start.sh\", \"mode\": \"755\"}, ...]`, mode in octal digits."),
         ]),
     op(
@@ -1243,7 +1246,8 @@ mod tests {
 
     #[test]
     fn method_paths_are_unique() {
-        let mut paths: Vec<(bool, &str)> = OPERATIONS.iter().map(|o| (o.on_server(), o.method_path())).collect();
+        let mut paths: Vec<(bool, &str)> =
+            OPERATIONS.iter().map(|o| (o.on_server(), o.method_path())).collect();
         paths.sort_unstable();
         paths.dedup();
         assert_eq!(paths.len(), OPERATIONS.len());

@@ -88,7 +88,9 @@ pub(crate) fn prepare(
             serde_json::to_vec(&Value::Object(fields))
                 .map_err(|e| Error::invalid(format!("could not encode the request body: {e}")))?,
         )),
-        (None, None) if op.params.iter().any(|p| p.place == Place::Content) => Some(PreparedBody::Raw(Vec::new())),
+        (None, None) if op.params.iter().any(|p| p.place == Place::Content) => {
+            Some(PreparedBody::Raw(Vec::new()))
+        }
         (None, None) => None,
     };
     Ok(Prepared { url, body })
@@ -141,9 +143,15 @@ fn check(op: &Operation, params: &mut Map<String, Value>, has_content: bool) -> 
 
 fn unknown_parameter(op: &Operation, name: &str) -> String {
     let names: Vec<&str> = op.params.iter().map(|p| p.name).collect();
-    let takes = if names.is_empty() { String::from("it takes none") } else { format!("it takes {}", ops::quoted(&names)) };
+    let takes = if names.is_empty() {
+        String::from("it takes none")
+    } else {
+        format!("it takes {}", ops::quoted(&names))
+    };
     match ops::closest(name, names.iter().copied()).first() {
-        Some(near) => format!("operation `{}` has no parameter {name:?}; did you mean {near:?}? ({takes})", op.id),
+        Some(near) => {
+            format!("operation `{}` has no parameter {name:?}; did you mean {near:?}? ({takes})", op.id)
+        }
         None => format!("operation `{}` has no parameter {name:?} ({takes})", op.id),
     }
 }
@@ -412,8 +420,11 @@ mod tests {
     fn a_missing_required_parameter_is_named() {
         let err = body("server.command", json!({"server": "a"})).unwrap_err().to_string();
         assert!(err.contains("needs the parameter `command`"), "{err}");
-        let err = body("server.schedules.update", json!({"server": "a", "schedule": 1, "name": "n", "minute": "*",
-            "hour": "*", "day_of_month": "*", "month": "*", "day_of_week": "*", "is_active": true}))
+        let err = body(
+            "server.schedules.update",
+            json!({"server": "a", "schedule": 1, "name": "n", "minute": "*",
+            "hour": "*", "day_of_month": "*", "month": "*", "day_of_week": "*", "is_active": true}),
+        )
         .unwrap_err()
         .to_string();
         assert!(err.contains("`only_when_online`"), "a full replacement needs every field: {err}");
@@ -439,22 +450,28 @@ mod tests {
         let sent = body("server.allocations.set_notes", json!({"server": "a", "allocation": 1})).unwrap();
         assert_eq!(sent, json!({"notes": null}));
         // `password_confirmation` defaults to `password`.
-        let sent = body("account.password.update", json!({"current_password": "old", "password": "new-password"}))
-            .unwrap();
+        let sent =
+            body("account.password.update", json!({"current_password": "old", "password": "new-password"}))
+                .unwrap();
         assert_eq!(sent["password_confirmation"], "new-password");
         // An optional parameter given as null is not sent at all.
-        let sent = body("server.settings.rename", json!({"server": "a", "name": "n", "description": null})).unwrap();
+        let sent =
+            body("server.settings.rename", json!({"server": "a", "name": "n", "description": null})).unwrap();
         assert_eq!(sent, json!({"name": "n"}));
     }
 
     #[test]
     fn raw_content_goes_in_the_body_and_the_rest_in_the_query() {
-        let Value::Object(map) = json!({"server": "a", "file": "/a b.txt", "content": "hello"}) else { panic!() };
-        let prepared = prepare("http://p/api/client", ops::find("server.files.write").unwrap(), map, None).unwrap();
+        let Value::Object(map) = json!({"server": "a", "file": "/a b.txt", "content": "hello"}) else {
+            panic!()
+        };
+        let prepared =
+            prepare("http://p/api/client", ops::find("server.files.write").unwrap(), map, None).unwrap();
         assert_eq!(prepared.url, "http://p/api/client/servers/a/files/write?file=%2Fa%20b.txt");
         assert!(matches!(prepared.body, Some(PreparedBody::Raw(ref b)) if b == b"hello"));
         let Value::Object(both) = json!({"server": "a", "file": "f", "content": "x"}) else { panic!() };
-        let err = prepare("http://p", ops::find("server.files.write").unwrap(), both, Some(vec![1])).unwrap_err();
+        let err =
+            prepare("http://p", ops::find("server.files.write").unwrap(), both, Some(vec![1])).unwrap_err();
         assert!(err.to_string().contains("not both"), "{err}");
     }
 }

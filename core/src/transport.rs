@@ -185,7 +185,8 @@ impl Transport {
         // check may run anything (Python signal handlers), even another call on this client.
         let mut exchange = Box::pin(exchange);
         let outcome = loop {
-            if let Ok(done) = pt.runtime.block_on(tokio::time::timeout(CANCEL_POLL, exchange.as_mut())) {
+            let slice = async { tokio::time::timeout(CANCEL_POLL, exchange.as_mut()).await };
+            if let Ok(done) = pt.runtime.block_on(slice) {
                 break done;
             }
             if cancel() {

@@ -138,7 +138,7 @@ fn api_key_create_gives_a_whole_key_that_works_and_delete_revokes_it() {
     let client = owner(&panel);
     let keys = client.account().api_keys();
     let before = keys.list().unwrap();
-    assert!(before.iter().any(|k| k.identifier == &OWNER_KEY[..16]), "{before:?}");
+    assert!(before.iter().any(|k| k.identifier == OWNER_KEY[..16]), "{before:?}");
 
     let new = keys.create("CI", &["127.0.0.1", "10.0.0.0/8"]).unwrap();
     assert_eq!(new.key.len(), 48);
@@ -223,6 +223,6 @@ fn ssh_key_create_refuses_dsa_short_rsa_and_garbage_with_422() {
 fn account_routes_answer_for_the_subuser_key_too() {
     let panel = FakePanel::start();
     let client = subuser(&panel);
-    assert!(client.account().api_keys().list().unwrap().iter().all(|k| k.identifier != &OWNER_KEY[..16]));
+    assert!(client.account().api_keys().list().unwrap().iter().all(|k| k.identifier != OWNER_KEY[..16]));
     client.account().password().update(HELPER_PASSWORD, "helper-password-2").unwrap();
 }

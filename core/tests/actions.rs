@@ -207,7 +207,8 @@ fn notes_left_out_are_sent_as_null_and_no_limit_means_no_delete() {
     // The panel's rule is `present|nullable`: the declaration sends the key even when left out.
     let panel = FakePanel::start();
     let client = owner(&panel);
-    let cleared = client.call("server.allocations.set_notes", json!({"server": SURVIVAL, "allocation": 16})).unwrap();
+    let cleared =
+        client.call("server.allocations.set_notes", json!({"server": SURVIVAL, "allocation": 16})).unwrap();
     assert_eq!(cleared["notes"], serde_json::Value::Null);
     assert_eq!(panel.requests().last().unwrap().body, r#"{"notes":null}"#);
     let creative = client.server(CREATIVE).allocations();

@@ -57,15 +57,15 @@ fn write_sends_raw_bytes_and_reads_back_the_same() {
     let client = owner(&panel);
     let files = client.server(SURVIVAL).files();
     let content: Vec<u8> = vec![0x00, 0xff, b'{', b'"', 0x80, b'\n'];
-    files.write("/data/blob.bin", content.clone()).unwrap();
+    files.write("/data/blob.bin", &content).unwrap();
     let req = last_request(&panel, "POST", "/files/write");
     assert_eq!(req.query.as_deref(), Some("file=%2Fdata%2Fblob.bin"));
     assert_ne!(req.header("content-type"), Some("application/json"));
     assert_eq!(files.contents("/data/blob.bin").unwrap(), content);
 
-    files.write("/motd.txt", "Welcome!\n").unwrap();
+    files.write("/motd.txt", b"Welcome!\n").unwrap();
     assert_eq!(files.contents_text("/motd.txt").unwrap(), "Welcome!\n");
-    files.write("/empty.txt", Vec::new()).unwrap();
+    files.write("/empty.txt", b"").unwrap();
     assert!(files.contents("/empty.txt").unwrap().is_empty());
 }
 
@@ -176,7 +176,7 @@ fn chmod_sends_modes_as_octal_strings() {
     let panel = FakePanel::start();
     let client = owner(&panel);
     let files = client.server(SURVIVAL).files();
-    files.write("/start.sh", "#!/bin/sh\n").unwrap();
+    files.write("/start.sh", b"#!/bin/sh\n").unwrap();
     files.chmod("/", &[("start.sh", 0o755), ("eula.txt", 0o600)]).unwrap();
     assert_eq!(
         last_body(&panel, "POST", "/files/chmod"),
@@ -230,7 +230,7 @@ fn subuser_without_file_permissions_gets_403() {
     let files = helper.server(SURVIVAL).files();
     api_error(files.list(None), 403);
     api_error(files.contents("/eula.txt"), 403);
-    api_error(files.write("/x.txt", "x"), 403);
+    api_error(files.write("/x.txt", b"x"), 403);
     api_error(files.delete("/", &["eula.txt"]), 403);
     api_error(files.chmod("/", &[("eula.txt", 0o777)]), 403);
     api_error(files.upload_url(), 403);

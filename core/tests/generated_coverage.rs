@@ -8,7 +8,7 @@ fn every_operation_has_a_typed_rust_method() {
     let methods: &[(&str, usize)] = &[
         ("servers.list", std::mem::size_of_val(&pterodactyl_client::Servers::list)),
         ("permissions.get", std::mem::size_of_val(&pterodactyl_client::Client::permissions)),
-        ("account.get", std::mem::size_of_val(&pterodactyl_client::Account::get)),
+        ("account.get", std::mem::size_of_val(&pterodactyl_client::AccountApi::get)),
         ("account.two_factor.get", std::mem::size_of_val(&pterodactyl_client::TwoFactor::get)),
         ("account.two_factor.enable", std::mem::size_of_val(&pterodactyl_client::TwoFactor::enable)),
         ("account.two_factor.disable", std::mem::size_of_val(&pterodactyl_client::TwoFactor::disable)),
@@ -29,7 +29,10 @@ fn every_operation_has_a_typed_rust_method() {
         ("server.power", std::mem::size_of_val(&pterodactyl_client::ServerHandle::power)),
         ("server.databases.list", std::mem::size_of_val(&pterodactyl_client::Databases::list)),
         ("server.databases.create", std::mem::size_of_val(&pterodactyl_client::Databases::create)),
-        ("server.databases.rotate_password", std::mem::size_of_val(&pterodactyl_client::Databases::rotate_password)),
+        (
+            "server.databases.rotate_password",
+            std::mem::size_of_val(&pterodactyl_client::Databases::rotate_password),
+        ),
         ("server.databases.delete", std::mem::size_of_val(&pterodactyl_client::Databases::delete)),
         ("server.files.list", std::mem::size_of_val(&pterodactyl_client::Files::list)),
         ("server.files.contents", std::mem::size_of_val(&pterodactyl_client::Files::contents)),
@@ -56,7 +59,10 @@ fn every_operation_has_a_typed_rust_method() {
         ("server.allocations.list", std::mem::size_of_val(&pterodactyl_client::Allocations::list)),
         ("server.allocations.assign", std::mem::size_of_val(&pterodactyl_client::Allocations::assign)),
         ("server.allocations.set_notes", std::mem::size_of_val(&pterodactyl_client::Allocations::set_notes)),
-        ("server.allocations.set_primary", std::mem::size_of_val(&pterodactyl_client::Allocations::set_primary)),
+        (
+            "server.allocations.set_primary",
+            std::mem::size_of_val(&pterodactyl_client::Allocations::set_primary),
+        ),
         ("server.allocations.delete", std::mem::size_of_val(&pterodactyl_client::Allocations::delete)),
         ("server.users.list", std::mem::size_of_val(&pterodactyl_client::Users::list)),
         ("server.users.create", std::mem::size_of_val(&pterodactyl_client::Users::create)),
@@ -74,7 +80,10 @@ fn every_operation_has_a_typed_rust_method() {
         ("server.startup.set_variable", std::mem::size_of_val(&pterodactyl_client::StartupApi::set_variable)),
         ("server.settings.rename", std::mem::size_of_val(&pterodactyl_client::Settings::rename)),
         ("server.settings.reinstall", std::mem::size_of_val(&pterodactyl_client::Settings::reinstall)),
-        ("server.settings.docker_image", std::mem::size_of_val(&pterodactyl_client::Settings::set_docker_image)),
+        (
+            "server.settings.docker_image",
+            std::mem::size_of_val(&pterodactyl_client::Settings::set_docker_image),
+        ),
     ];
     assert_eq!(methods.len(), pterodactyl_client::ops::all().len());
     for ((id, _), op) in methods.iter().zip(pterodactyl_client::ops::all()) {

@@ -56,10 +56,13 @@ fn iter_keeps_filters_and_page_size_on_every_page() {
 }
 
 #[test]
-fn unknown_filter_is_a_400_from_the_panel() {
+fn unknown_filter_is_refused_before_sending_with_the_filters_the_panel_knows() {
+    // The panel would answer 400 InvalidFilterQuery; the declaration knows its filters.
     let panel = FakePanel::start();
-    let errors = api_error(owner(&panel).servers().list(&ListServers::new().filter("nope", "x")), 400);
-    assert_eq!(errors[0].code, "InvalidFilterQuery");
+    let err = owner(&panel).servers().list(&ListServers::new().filter("nmae", "x")).unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err:?}");
+    assert!(err.to_string().contains("did you mean \"name\"?"), "{err}");
+    assert!(panel.requests().is_empty());
 }
 
 #[test]

@@ -84,7 +84,7 @@ def second_act(srv: pterodactyl.ServerHandle) -> None:
 
     hourly = srv.schedules.create("Hourly reminder", "0", "*", "*", "*", "*", is_active=True)
     task = srv.schedules.tasks.create(hourly["id"], "command", 0, payload="say Vote for us!")
-    print(f"\nSchedule #{hourly['id']} {hourly['name']!r}: task #{task['id']} {task['action']} {task['payload']!r}")
+    print(f"\nSchedule #{hourly['id']} {hourly['name']!r}, task #{task['id']}: {task['payload']!r}")
     for s in srv.schedules.list():
         cron = s["cron"]
         when = " ".join(cron[k] for k in ("minute", "hour", "day_of_month", "month", "day_of_week"))

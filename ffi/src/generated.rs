@@ -282,7 +282,7 @@ pub unsafe extern "C" fn ptero_account_api_keys_list(
 /// Creates a client API key; the answer's `key` is the whole key, shown only this once
 /// (`account.api_keys.create`).
 ///
-/// - `description`: What the key is for (at most 500 characters). NULL sends `null`.
+/// - `description`: What the key is for (at most 500 characters).
 /// - `allowed_ips_json`: IPs or CIDR ranges the key may be used from (all when empty). As JSON
 ///   text; NULL leaves it out.
 ///
@@ -302,8 +302,8 @@ pub unsafe extern "C" fn ptero_account_api_keys_create(
     answer(out, || {
         let client: &Client = arg!(client);
         let mut p = Map::new();
-        let description: Option<&str> = arg!(description);
-        p.insert("description".into(), description.map_or(Value::Null, Value::from));
+        let description: &str = arg!(description);
+        p.insert("description".into(), Value::from(description));
         let allowed_ips_json: Value = arg!(allowed_ips_json);
         insert_json(&mut p, "allowed_ips", allowed_ips_json);
         call(client, "account.api_keys.create", Value::Object(p))
@@ -827,7 +827,7 @@ pub unsafe extern "C" fn ptero_server_files_download(
 /// Renames or moves files (`server.files.rename`).
 ///
 /// - `server`: The server's short identifier (`d3aac109`) or UUID.
-/// - `root`: The directory `from` and `to` are relative to (`/` when null). NULL sends `null`.
+/// - `root`: The directory `from` and `to` are relative to (`/` for the server's root).
 /// - `files_json`: `[{"from": "a.txt", "to": "b.txt"}, ...]`. As JSON text.
 ///
 /// Result: `null`.
@@ -851,8 +851,8 @@ pub unsafe extern "C" fn ptero_server_files_rename(
         let mut p = Map::new();
         let server: &str = arg!(server);
         p.insert("server".into(), Value::from(server));
-        let root: Option<&str> = arg!(root);
-        p.insert("root".into(), root.map_or(Value::Null, Value::from));
+        let root: &str = arg!(root);
+        p.insert("root".into(), Value::from(root));
         let files_json: Value = arg!(files_json);
         insert_json(&mut p, "files", files_json);
         call(client, "server.files.rename", Value::Object(p))
@@ -1011,7 +1011,7 @@ pub unsafe extern "C" fn ptero_server_files_decompress(
 /// Deletes files and folders (`server.files.delete`).
 ///
 /// - `server`: The server's short identifier (`d3aac109`) or UUID.
-/// - `root`: The directory the names are relative to (`/` when null). NULL sends `null`.
+/// - `root`: The directory the names are relative to (`/` for the server's root).
 /// - `files_json`: Names of the files and folders to delete. As JSON text.
 ///
 /// Result: `null`.
@@ -1035,8 +1035,8 @@ pub unsafe extern "C" fn ptero_server_files_delete(
         let mut p = Map::new();
         let server: &str = arg!(server);
         p.insert("server".into(), Value::from(server));
-        let root: Option<&str> = arg!(root);
-        p.insert("root".into(), root.map_or(Value::Null, Value::from));
+        let root: &str = arg!(root);
+        p.insert("root".into(), Value::from(root));
         let files_json: Value = arg!(files_json);
         insert_json(&mut p, "files", files_json);
         call(client, "server.files.delete", Value::Object(p))
@@ -1083,7 +1083,7 @@ pub unsafe extern "C" fn ptero_server_files_create_folder(
 /// Changes files' permission bits (`server.files.chmod`).
 ///
 /// - `server`: The server's short identifier (`d3aac109`) or UUID.
-/// - `root`: The directory the names are relative to (`/` when null). NULL sends `null`.
+/// - `root`: The directory the names are relative to (`/` for the server's root).
 /// - `files_json`: `[{"file": "start.sh", "mode": "755"}, ...]`, mode in octal digits. As JSON
 ///   text.
 ///
@@ -1108,8 +1108,8 @@ pub unsafe extern "C" fn ptero_server_files_chmod(
         let mut p = Map::new();
         let server: &str = arg!(server);
         p.insert("server".into(), Value::from(server));
-        let root: Option<&str> = arg!(root);
-        p.insert("root".into(), root.map_or(Value::Null, Value::from));
+        let root: &str = arg!(root);
+        p.insert("root".into(), Value::from(root));
         let files_json: Value = arg!(files_json);
         insert_json(&mut p, "files", files_json);
         call(client, "server.files.chmod", Value::Object(p))

@@ -40,6 +40,7 @@ from ._native import PageIterator, __version__, operations
 from .errors import (
     ApiError,
     AuthenticationError,
+    CancelledError,
     ConflictError,
     ConnectionError,
     DecodeError,
@@ -50,6 +51,7 @@ from .errors import (
     PterodactylError,
     RateLimitedError,
     TimeoutError,
+    TooLargeError,
     ValidationError,
 )
 
@@ -62,6 +64,7 @@ __all__ = [
     "ApiKeys",
     "AuthenticationError",
     "Backups",
+    "CancelledError",
     "Client",
     "ConflictError",
     "ConnectionError",
@@ -85,6 +88,7 @@ __all__ = [
     "StartupApi",
     "Tasks",
     "TimeoutError",
+    "TooLargeError",
     "TwoFactor",
     "Users",
     "ValidationError",

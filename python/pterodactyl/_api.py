@@ -38,47 +38,6 @@ class _Group:
         return f"<pterodactyl.{type(self).__name__} of {self._owner!r}>"
 
 
-class Account(_Group):
-    """Operations ``account.get``."""
-
-    __slots__ = ()
-
-    @property
-    def activity(self) -> AccountActivity:
-        """The ``AccountActivity`` operations."""
-        return AccountActivity(self._owner)
-
-    @property
-    def api_keys(self) -> ApiKeys:
-        """The ``ApiKeys`` operations."""
-        return ApiKeys(self._owner)
-
-    @property
-    def email(self) -> Email:
-        """The ``Email`` operations."""
-        return Email(self._owner)
-
-    @property
-    def password(self) -> Password:
-        """The ``Password`` operations."""
-        return Password(self._owner)
-
-    @property
-    def ssh_keys(self) -> SshKeys:
-        """The ``SshKeys`` operations."""
-        return SshKeys(self._owner)
-
-    @property
-    def two_factor(self) -> TwoFactor:
-        """The ``TwoFactor`` operations."""
-        return TwoFactor(self._owner)
-
-    def get(self) -> t.Account:
-        """The key's user account (``account.get``)."""
-        result: t.Account = self._owner._call("account.get", {})
-        return result
-
-
 class AccountActivity(_Group):
     """Operations ``account.activity.list``."""
 
@@ -143,6 +102,47 @@ class AccountActivity(_Group):
                 "per_page": per_page,
             },
         )
+
+
+class AccountApi(_Group):
+    """Operations ``account.get``."""
+
+    __slots__ = ()
+
+    @property
+    def activity(self) -> AccountActivity:
+        """The ``AccountActivity`` operations."""
+        return AccountActivity(self._owner)
+
+    @property
+    def api_keys(self) -> ApiKeys:
+        """The ``ApiKeys`` operations."""
+        return ApiKeys(self._owner)
+
+    @property
+    def email(self) -> Email:
+        """The ``Email`` operations."""
+        return Email(self._owner)
+
+    @property
+    def password(self) -> Password:
+        """The ``Password`` operations."""
+        return Password(self._owner)
+
+    @property
+    def ssh_keys(self) -> SshKeys:
+        """The ``SshKeys`` operations."""
+        return SshKeys(self._owner)
+
+    @property
+    def two_factor(self) -> TwoFactor:
+        """The ``TwoFactor`` operations."""
+        return TwoFactor(self._owner)
+
+    def get(self) -> t.Account:
+        """The key's user account (``account.get``)."""
+        result: t.Account = self._owner._call("account.get", {})
+        return result
 
 
 class Activity(_Group):
@@ -268,12 +268,7 @@ class ApiKeys(_Group):
         result: builtins.list[t.ApiKey] = self._owner._call("account.api_keys.list", {})
         return result
 
-    def create(
-        self,
-        description: Optional[str] = None,
-        *,
-        allowed_ips: Optional[Sequence[str]] = None,
-    ) -> t.NewApiKey:
+    def create(self, description: str, *, allowed_ips: Optional[Sequence[str]] = None) -> t.NewApiKey:
         """Creates a client API key; the answer's ``key`` is the whole key, shown only this once
         (``account.api_keys.create``).
 
@@ -480,11 +475,11 @@ class Files(_Group):
         result: t.SignedUrl = self._owner._call("server.files.download", {"file": file})
         return result
 
-    def rename(self, files: Sequence[Mapping[str, Any]], root: Optional[str] = None) -> None:
+    def rename(self, root: str, files: Sequence[Mapping[str, Any]]) -> None:
         """Renames or moves files (``server.files.rename``).
 
+        :param root: The directory ``from`` and ``to`` are relative to (``/`` for the server's root).
         :param files: ``[{"from": "a.txt", "to": "b.txt"}, ...]``.
-        :param root: The directory ``from`` and ``to`` are relative to (``/`` when null).
         """
         self._owner._call(
             "server.files.rename",
@@ -527,11 +522,11 @@ class Files(_Group):
         """
         self._owner._call("server.files.decompress", {"root": root, "file": file})
 
-    def delete(self, files: Sequence[str], root: Optional[str] = None) -> None:
+    def delete(self, root: str, files: Sequence[str]) -> None:
         """Deletes files and folders (``server.files.delete``).
 
+        :param root: The directory the names are relative to (``/`` for the server's root).
         :param files: Names of the files and folders to delete.
-        :param root: The directory the names are relative to (``/`` when null).
         """
         self._owner._call(
             "server.files.delete",
@@ -546,11 +541,11 @@ class Files(_Group):
         """
         self._owner._call("server.files.create_folder", {"root": root, "name": name})
 
-    def chmod(self, files: Sequence[Mapping[str, Any]], root: Optional[str] = None) -> None:
+    def chmod(self, root: str, files: Sequence[Mapping[str, Any]]) -> None:
         """Changes files' permission bits (``server.files.chmod``).
 
+        :param root: The directory the names are relative to (``/`` for the server's root).
         :param files: ``[{"file": "start.sh", "mode": "755"}, ...]``, mode in octal digits.
-        :param root: The directory the names are relative to (``/`` when null).
         """
         self._owner._call(
             "server.files.chmod",
@@ -1068,9 +1063,9 @@ class _ClientOps:
     __slots__ = ()
 
     @property
-    def account(self) -> Account:
-        """The ``Account`` operations."""
-        return Account(self)
+    def account(self) -> AccountApi:
+        """The ``AccountApi`` operations."""
+        return AccountApi(self)
 
     @property
     def servers(self) -> Servers:
@@ -1170,8 +1165,8 @@ class _ServerOps:
 
 
 __all__ = [
-    "Account",
     "AccountActivity",
+    "AccountApi",
     "Activity",
     "Allocations",
     "ApiKeys",

@@ -52,12 +52,18 @@ class Client(_ClientOps):
     :param timeout: seconds allowed for a whole request, answer included.
     :param connect_timeout: seconds allowed to establish a connection.
     :param ca_cert: one more trusted root certificate, for panels with their own CA: PEM text,
-        PEM bytes, or the path of a PEM file. The public web roots stay trusted.
+        PEM bytes, or the path of a PEM file. The operating system's trust store and the
+        bundled public web roots are always trusted.
     :param verify: ``False`` turns certificate checks off (only for a test panel you control:
         anyone on the path could then read the key).
     :param max_retries: how often a ``GET`` answered with 429, or a request that could not
         connect, is tried again. ``POST``/``PUT``/``DELETE`` are never repeated once sent.
     :param user_agent: the ``User-Agent`` header (default ``pterodactyl-client/<version>``).
+    :param max_response_bytes: the largest answer accepted (default 64 MiB); a larger one raises
+        :class:`TooLargeError` without being read whole.
+
+    Ctrl-C during a call raises :class:`KeyboardInterrupt` at once (the main thread's signal
+    handlers run while the call waits).
     """
 
     __slots__ = ("_native",)
@@ -73,6 +79,7 @@ class Client(_ClientOps):
         verify: bool = True,
         max_retries: int = 3,
         user_agent: str | None = None,
+        max_response_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         self._native = _native.Client(
             panel_url,
@@ -83,7 +90,20 @@ class Client(_ClientOps):
             verify=verify,
             max_retries=max_retries,
             user_agent=user_agent,
+            max_response_bytes=max_response_bytes,
         )
+
+    def with_timeout(self, seconds: float) -> Client:
+        """A client on the same connections, key and settings whose requests may each take
+        ``seconds`` as a whole instead of ``timeout``: for one slow call, e.g. compressing a large
+        folder (``files.compress`` and ``files.decompress`` already wait up to 15 minutes unless
+        given a timeout here)::
+
+            client.with_timeout(1800).server("d3aac109").files.compress(files=["world"])
+        """
+        clone = type(self).__new__(type(self))
+        clone._native = self._native.with_timeout(seconds)
+        return clone
 
     @property
     def base_url(self) -> str:

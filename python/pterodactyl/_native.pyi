@@ -21,7 +21,9 @@ class Client:
         verify: bool = True,
         max_retries: int = 3,
         user_agent: str | None = None,
+        max_response_bytes: int = 67108864,
     ) -> Client: ...
+    def with_timeout(self, timeout: float) -> Client: ...
     @property
     def base_url(self) -> str: ...
     @property

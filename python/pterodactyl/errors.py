@@ -22,6 +22,7 @@ from .types import ApiErrorItem
 __all__ = [
     "ApiError",
     "AuthenticationError",
+    "CancelledError",
     "ConflictError",
     "ConnectionError",
     "DecodeError",
@@ -32,6 +33,7 @@ __all__ = [
     "PterodactylError",
     "RateLimitedError",
     "TimeoutError",
+    "TooLargeError",
     "ValidationError",
 ]
 
@@ -161,6 +163,22 @@ class NotJsonError(PterodactylError):
         self.content_type = content_type
         self.snippet = snippet
         self.location = location
+
+
+class TooLargeError(PterodactylError):
+    """The answer was larger than the client accepts (``max_response_bytes``, default 64 MiB)
+    and was not read further. ``limit`` is that limit in bytes."""
+
+    limit: int
+
+    def __init__(self, message: str = "", *, limit: int = 0) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
+class CancelledError(PterodactylError):
+    """The call was abandoned before the panel answered. Ctrl-C during a call raises
+    :class:`KeyboardInterrupt` itself, not this; it is here for completeness."""
 
 
 class InvalidInputError(PterodactylError, ValueError):

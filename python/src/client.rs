@@ -1,9 +1,10 @@
 //! The native client and page iterator. Every method that may wait on the network detaches from
 //! the interpreter (`py.detach`) while it waits, so other Python threads keep running.
 
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
 
-use pterodactyl_client::{Client, ClientOptions, PageIter};
+use pterodactyl_client::{Client, ClientOptions, Error, PageIter};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
@@ -40,6 +41,38 @@ fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
     Ok(((seconds * 1000.0).ceil() as u64).max(1))
 }
 
+/// The exception a signal handler raised during a call (Ctrl-C's `KeyboardInterrupt`).
+type Caught = Arc<Mutex<Option<PyErr>>>;
+
+/// The client, made to run Python's signal handlers about every 50 ms while a call waits on the
+/// panel (`py.detach` keeps them from running otherwise): when a handler raises, the call is
+/// abandoned and that exception is what the caller gets (see [`call_error`]). Handlers only run
+/// on the main thread; elsewhere the check finds nothing.
+fn interruptible(client: &Client) -> (Client, Caught) {
+    let caught: Caught = Arc::new(Mutex::new(None));
+    let slot = Arc::clone(&caught);
+    let client = client.with_cancel_check(move || {
+        Python::attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(raised) => {
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(raised);
+                true
+            }
+        })
+    });
+    (client, caught)
+}
+
+/// The exception for a failed call: the signal handler's own when it cancelled the call.
+fn call_error(py: Python<'_>, err: Error, caught: &Caught) -> PyErr {
+    if let Error::Cancelled = err {
+        if let Some(raised) = caught.lock().unwrap_or_else(PoisonError::into_inner).take() {
+            return raised;
+        }
+    }
+    to_pyerr(py, err)
+}
+
 /// Converts the parameters of a call; `None` means no parameters.
 fn json_params(py: Python<'_>, params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     match params {
@@ -61,6 +94,7 @@ impl NativeClient {
         verify = true,
         max_retries = 3,
         user_agent = None,
+        max_response_bytes = 64 * 1024 * 1024,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -73,6 +107,7 @@ impl NativeClient {
         verify: bool,
         max_retries: i64,
         user_agent: Option<String>,
+        max_response_bytes: u64,
     ) -> PyResult<Self> {
         let mut options = ClientOptions::default();
         options.timeout_ms = Some(millis(py, "timeout", timeout)?);
@@ -83,11 +118,20 @@ impl NativeClient {
         options.ca_cert_pem = ca_cert_pem;
         options.accept_invalid_certs = Some(!verify);
         options.user_agent = user_agent;
+        options.max_response_bytes = Some(max_response_bytes);
         // Setting up the connection pool starts a thread and may read certificates.
         let client = py
             .detach(move || Client::builder(&panel_url, &api_key).options(&options).build())
             .map_err(|e| to_pyerr(py, e))?;
         Ok(NativeClient { base_url: client.base_url().to_owned(), inner: RwLock::new(Some(client)) })
+    }
+
+    /// A client on the same connections and settings whose requests may each take `timeout`
+    /// seconds instead. Closing either leaves the other usable.
+    fn with_timeout(&self, py: Python<'_>, timeout: f64) -> PyResult<NativeClient> {
+        let ms = millis(py, "timeout", timeout)?;
+        let client = self.client(py)?.with_timeout(Duration::from_millis(ms));
+        Ok(NativeClient { base_url: self.base_url.clone(), inner: RwLock::new(Some(client)) })
     }
 
     /// The API root this client talks to (`…/api/client`).
@@ -121,10 +165,10 @@ impl NativeClient {
         params: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let value = json_params(py, params)?;
-        let client = self.client(py)?;
+        let (client, caught) = interruptible(&self.client(py)?);
         let op_id = op_id.to_owned();
         // The network wait runs detached; the answer is then built straight into Python objects.
-        let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
+        let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| call_error(py, e, &caught))?;
         raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
     }
 
@@ -166,8 +210,9 @@ impl NativeClient {
     #[pyo3(signature = (op_id, params = None))]
     fn iter(&self, py: Python<'_>, op_id: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<PageIterator> {
         let value = json_params(py, params)?;
-        let pages = self.client(py)?.iter_values(op_id, value).map_err(|e| to_pyerr(py, e))?;
-        Ok(PageIterator { op_id: op_id.to_owned(), pages: Mutex::new(pages) })
+        let (client, caught) = interruptible(&self.client(py)?);
+        let pages = client.iter_values(op_id, value).map_err(|e| to_pyerr(py, e))?;
+        Ok(PageIterator { op_id: op_id.to_owned(), pages: Mutex::new(pages), caught })
     }
 
     /// Closes the connection pool. Later calls raise `InvalidInputError`; calls in flight finish.
@@ -189,6 +234,7 @@ impl NativeClient {
 pub struct PageIterator {
     op_id: String,
     pages: Mutex<PageIter<Value>>,
+    caught: Caught,
 }
 
 #[pymethods]
@@ -204,7 +250,7 @@ impl PageIterator {
         match next {
             None => Ok(None),
             Some(Ok(item)) => to_python(py, &item).map(Some),
-            Some(Err(e)) => Err(to_pyerr(py, e)),
+            Some(Err(e)) => Err(call_error(py, e, &self.caught)),
         }
     }
 

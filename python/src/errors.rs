@@ -5,7 +5,7 @@
 //! which are simplest there. This module only decides which class and which attributes.
 
 use pterodactyl_client::{ApiErrorItem, Error};
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyException, PyRuntimeError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyModule};
@@ -14,8 +14,17 @@ static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
 /// The Python exception for a core error.
 pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
+    // A signal handler's exception (Ctrl-C while the call waited) comes first, as it would
+    // have at this point in Python code.
+    if let Err(raised) = py.check_signals() {
+        return raised;
+    }
     match build(py, &err) {
         Ok(exc) => PyErr::from_value(exc),
+        // Making the exception runs Python code, which runs pending signal handlers first: a
+        // Ctrl-C arriving just now raises `KeyboardInterrupt` here, and that is what the caller
+        // must get (it used to be buried in a `RuntimeError`, cause of the bug report).
+        Err(raised) if !raised.is_instance_of::<PyException>(py) => raised,
         // Only if `pterodactyl.errors` cannot be imported: keep the message at least.
         Err(import_failure) => {
             let fallback = PyRuntimeError::new_err(err.to_string());
@@ -66,6 +75,11 @@ fn build<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyAny>> {
             ("NotJsonError", err.to_string())
         }
         Error::InvalidInput(_) => ("InvalidInputError", err.to_string()),
+        Error::TooLarge { limit } => {
+            kwargs.set_item("limit", limit)?;
+            ("TooLargeError", err.to_string())
+        }
+        Error::Cancelled => ("CancelledError", err.to_string()),
         // A kind this front does not know yet still arrives as the base class.
         _ => ("PterodactylError", err.to_string()),
     };

@@ -209,6 +209,17 @@ cJSON *expect_error_at(const char *file, int line, const char *what, PteroStatus
     return doc;
 }
 
+bool expect_refused_at(const char *file, int line, const char *what, PteroStatus status, char **out,
+                       const char *fragment) {
+    cJSON *doc = expect_error_at(file, line, what, status, PTERO_STATUS_INVALID_ARGUMENT, 0, out);
+    const char *message = json_str(doc, "message");
+    bool ok = check_at(file, line, message != NULL && strstr(message, fragment) != NULL, what);
+    if (!ok) fprintf(stderr, "     message lacks \"%s\": %s\n", fragment, message ? message : "(none)");
+    ok = expect_str_at(file, line, what, doc, "kind", "invalid_input") && ok;
+    cJSON_Delete(doc);
+    return ok;
+}
+
 bool expect_str_at(const char *file, int line, const char *what, const cJSON *root, const char *path,
                    const char *want) {
     const char *got = json_str(root, path);
@@ -335,6 +346,16 @@ char *panel_get(const char *path) {
         return NULL;
     }
     return body;
+}
+
+cJSON *panel_last_request(void) {
+    char *log = panel_get("/__fake/requests");
+    cJSON *all = log ? cJSON_Parse(log) : NULL;
+    int n = cJSON_GetArraySize(all);
+    cJSON *last = n > 0 ? cJSON_DetachItemFromArray(all, n - 1) : NULL;
+    cJSON_Delete(all);
+    free(log);
+    return last;
 }
 
 void panel_reset(void) { CHECK(panel_post("/__fake/reset", NULL) == 204, "POST /__fake/reset answers 204"); }

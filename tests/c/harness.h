@@ -88,6 +88,13 @@ cJSON *expect_error_at(const char *file, int line, const char *what, PteroStatus
 #define EXPECT_ERROR(what, status, want, http_status, out) \
     expect_error_at(__FILE__, __LINE__, (what), (status), (want), (http_status), (out))
 
+/* A call refused before any request: PTERO_STATUS_INVALID_ARGUMENT, the error object, and
+ * `fragment` in its `message`. Frees `*out` and sets it to NULL. */
+bool expect_refused_at(const char *file, int line, const char *what, PteroStatus status, char **out,
+                       const char *fragment);
+#define EXPECT_REFUSED(what, status, out, fragment) \
+    expect_refused_at(__FILE__, __LINE__, (what), (status), (out), (fragment))
+
 /* The value at `path` is the string `want` / the integer `want` / the boolean `want` / null. */
 bool expect_str_at(const char *file, int line, const char *what, const cJSON *root, const char *path,
                    const char *want);
@@ -114,6 +121,10 @@ int panel_post(const char *path, const char *body);
 
 /* GETs `path`; the body (free() it), or NULL. */
 char *panel_get(const char *path);
+
+/* The last request the fake panel recorded (`method`, `path`, `query`, `headers`, `body`), parsed
+ * (cJSON_Delete it), or NULL when there is none. */
+cJSON *panel_last_request(void);
 
 /* POST /__fake/reset, counted as a check. */
 void panel_reset(void);

@@ -176,7 +176,9 @@ fn function(out: &mut String, op: &Operation) {
             }
         }
     }
-    out.push_str("///\n/// # Safety\n/// As for `ptero_call`; byte pointers are NULL or valid for their length.\n");
+    out.push_str(
+        "///\n/// # Safety\n/// As for `ptero_call`; byte pointers are NULL or valid for their length.\n",
+    );
     let _ = writeln!(out, "#[no_mangle]\npub unsafe extern \"C\" fn {name}(");
     for a in &args {
         let _ = writeln!(out, "    {a},");
@@ -203,12 +205,16 @@ fn function(out: &mut String, op: &Operation) {
     }
     match (content, bytes_out) {
         (Some(c), _) => {
-            let _ = writeln!(out, "        // SAFETY: `{c}` is NULL or valid for `{c}_len` bytes (the caller's promise).");
+            let _ = writeln!(
+                out,
+                "        // SAFETY: `{c}` is NULL or valid for `{c}_len` bytes (the caller's promise)."
+            );
             let _ = writeln!(out, "        let {c} = unsafe {{ content_arg({c}, {c}_len, \"{c}\") }}?;");
             let _ = writeln!(out, "        call_with_content(client, \"{}\", p, {c})", op.id);
         }
         (None, true) => {
-            let _ = writeln!(out, "        Ok(client.call_raw(\"{}\", Value::Object(p))?.into_bytes())", op.id);
+            let _ =
+                writeln!(out, "        Ok(client.call_raw(\"{}\", Value::Object(p))?.into_bytes())", op.id);
         }
         (None, false) => {
             let _ = writeln!(out, "        call(client, \"{}\", Value::Object(p))", op.id);

@@ -52,7 +52,10 @@ pub fn generate(ops: &[Operation]) -> String {
         let _ = writeln!(out, "- Python: `{}`", python_call(op));
         let _ = writeln!(out, "- Result: {}", result(op));
         if op.long_running {
-            let _ = writeln!(out, "- Long-running: waits up to 15 minutes unless the client's timeout is longer.");
+            let _ = writeln!(
+                out,
+                "- Long-running: waits up to 15 minutes unless the client's timeout is longer."
+            );
         }
         if op.paginated {
             let _ = writeln!(
@@ -79,7 +82,12 @@ pub fn generate(ops: &[Operation]) -> String {
                     Kind::Enum(_) | Kind::Filter(_) => kind_doc(p.kind),
                     k => k.name().to_owned(),
                 };
-                let _ = writeln!(out, "| `{}` | {kind} | {place} | {required} | {} |", p.name, p.doc.replace('|', "\\|"));
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {kind} | {place} | {required} | {} |",
+                    p.name,
+                    p.doc.replace('|', "\\|")
+                );
             }
         }
     }
@@ -114,8 +122,12 @@ fn result(op: &Operation) -> String {
 
 /// The arguments a caller passes after the handle, by name (`schedule, task, …`).
 fn arg_names(op: &Operation) -> String {
-    let mut names: Vec<&str> =
-        op.params.iter().filter(|p| !is_server(p) && p.is_required() && !grouped_query(op, p)).map(|p| p.name).collect();
+    let mut names: Vec<&str> = op
+        .params
+        .iter()
+        .filter(|p| !is_server(p) && p.is_required() && !grouped_query(op, p))
+        .map(|p| p.name)
+        .collect();
     if op.params.iter().any(|p| !p.is_required()) {
         names.push("…");
     }

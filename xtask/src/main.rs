@@ -32,10 +32,10 @@ fn main() -> ExitCode {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default();
     let outputs: Vec<(PathBuf, String)> = vec![
-        (root.join("ffi/src/generated.rs"), c::generate(ops::all())),
+        (root.join("ffi/src/generated.rs"), rustfmt(&root, c::generate(ops::all()))),
         (root.join("python/pterodactyl/_api.py"), python::generate(ops::all())),
         (root.join("docs/operations.md"), docs::generate(ops::all())),
-        (root.join("core/tests/generated_coverage.rs"), rust::generate(ops::all())),
+        (root.join("core/tests/generated_coverage.rs"), rustfmt(&root, rust::generate(ops::all()))),
     ];
     let mut stale = Vec::new();
     for (path, text) in &outputs {
@@ -45,7 +45,9 @@ fn main() -> ExitCode {
         }
         if check {
             stale.push(path.strip_prefix(&root).unwrap_or(path).display().to_string());
-        } else if let Err(e) = std::fs::create_dir_all(path.parent().unwrap_or(&root)).and_then(|()| std::fs::write(path, text)) {
+        } else if let Err(e) =
+            std::fs::create_dir_all(path.parent().unwrap_or(&root)).and_then(|()| std::fs::write(path, text))
+        {
             eprintln!("codegen: could not write {}: {e}", path.display());
             return ExitCode::FAILURE;
         } else {
@@ -63,6 +65,33 @@ fn main() -> ExitCode {
         println!("codegen: every generated file is up to date");
     }
     ExitCode::SUCCESS
+}
+
+/// Generated Rust, formatted as `cargo fmt` would (the repository's rustfmt.toml), so that
+/// `cargo fmt --check` and the drift check agree.
+fn rustfmt(root: &Path, code: String) -> String {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let child = Command::new("rustfmt")
+        .args(["--edition", "2021", "--emit", "stdout", "--config-path"])
+        .arg(root.join("rustfmt.toml"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("codegen: rustfmt is not installed (rustup component add rustfmt)");
+        std::process::exit(1);
+    };
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(code.as_bytes());
+    }
+    match child.wait_with_output() {
+        Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
+        _ => {
+            eprintln!("codegen: rustfmt refused the generated code (a bug in xtask)");
+            std::process::exit(1);
+        }
+    }
 }
 
 /// The first line of every generated file, in the file's comment syntax.
@@ -102,7 +131,9 @@ fn rust_parts(op: &Operation) -> (&'static str, &'static str) {
 
 fn kind_doc(kind: Kind) -> String {
     match kind {
-        Kind::Enum(values) => format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+        Kind::Enum(values) => {
+            format!("one of {}", values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+        }
         Kind::Filter(names) => {
             format!("filters on {}", names.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
         }

@@ -32,7 +32,14 @@ pub fn generate(ops: &[Operation]) -> String {
         let mut owner = root.to_owned();
         for (i, attr) in chain[..chain.len() - 1].iter().enumerate() {
             // The last group is the Rust handle's type; the ones above it are named the same way.
-            let class = if i == chain.len() - 2 { group_type.to_owned() } else { crate::camel(attr) };
+            let known = classes.get(&owner).and_then(|c| c.groups.get(*attr)).cloned();
+            let class = known.unwrap_or_else(|| {
+                if i == chain.len() - 2 {
+                    group_type.to_owned()
+                } else {
+                    crate::camel(attr)
+                }
+            });
             classes.entry(owner.clone()).or_default().groups.insert((*attr).to_owned(), class.clone());
             owner = class;
         }
@@ -98,7 +105,10 @@ fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
         let ids: Vec<String> = c.methods.iter().map(|o| format!("``{}``", o.id)).collect();
         let _ = writeln!(out, "class {name}(_Group):");
         let summary = if ids.is_empty() {
-            format!("The groups of operations under ``{}``.", c.groups.keys().cloned().collect::<Vec<_>>().join("``, ``"))
+            format!(
+                "The groups of operations under ``{}``.",
+                c.groups.keys().cloned().collect::<Vec<_>>().join("``, ``")
+            )
         } else {
             format!("Operations {}.", ids.join(", "))
         };
@@ -186,8 +196,10 @@ fn method(out: &mut String, op: &Operation, owner: &str, iter: bool) {
     // with a default of None; the rest are keyword-only.
     let given: Vec<&Param> = op.params.iter().filter(|p| !is_server(p)).collect();
     let required: Vec<&&Param> = given.iter().filter(|p| p.is_required()).collect();
-    let nullable: Vec<&&Param> = given.iter().filter(|p| !p.is_required() && p.presence == Presence::Nullable).collect();
-    let keywords: Vec<&&Param> = given.iter().filter(|p| !p.is_required() && p.presence != Presence::Nullable).collect();
+    let nullable: Vec<&&Param> =
+        given.iter().filter(|p| !p.is_required() && p.presence == Presence::Nullable).collect();
+    let keywords: Vec<&&Param> =
+        given.iter().filter(|p| !p.is_required() && p.presence != Presence::Nullable).collect();
     let mut sig = vec!["self".to_owned()];
     sig.extend(required.iter().map(|p| format!("{}: {}", p.name, py_type(p))));
     sig.extend(nullable.iter().map(|p| format!("{}: {} = None", p.name, py_type(p))));
@@ -273,7 +285,10 @@ fn method(out: &mut String, op: &Operation, owner: &str, iter: bool) {
     } else {
         let _ = writeln!(out, "        {lead}{owner}.{func}(");
         if args[1].len() + 12 > 110 {
-            args[1] = format!("{{\n{}            }}", entries.iter().map(|e| format!("                {e},\n")).collect::<String>());
+            args[1] = format!(
+                "{{\n{}            }}",
+                entries.iter().map(|e| format!("                {e},\n")).collect::<String>()
+            );
         }
         for a in &args {
             let _ = writeln!(out, "            {a},");

@@ -99,3 +99,23 @@ pub struct PermissionGroup {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::round_trip;
+    use serde_json::json;
+
+    #[test]
+    fn subuser_is_a_user_plus_permissions_and_round_trips() {
+        let s: Subuser = round_trip(json!({
+            "uuid": "8b1d3e5f-7a9c-4e2b-8d4f-6a8c0e2b4d6f", "username": "helper",
+            "email": "helper@example.com", "image": "https://gravatar.com/avatar/x",
+            "2fa_enabled": false, "created_at": "2024-02-01T12:00:00+00:00",
+            "permissions": ["websocket.connect", "control.console"], "root_admin": false
+        }));
+        assert_eq!(s.username, "helper");
+        assert_eq!(s.permissions, ["websocket.connect", "control.console"]);
+        assert_eq!(s.user.extra["root_admin"], false);
+    }
+}

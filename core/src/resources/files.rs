@@ -67,12 +67,12 @@ impl Files<'_> {
     ///
     /// ```no_run
     /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
-    /// client.server("d3aac109").files().write("/eula.txt", "eula=true\n")?;
+    /// client.server("d3aac109").files().write("/eula.txt", b"eula=true\n")?;
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn write(&self, file: &str, content: impl Into<Vec<u8>>) -> Result<()> {
+    pub fn write(&self, file: &str, content: &[u8]) -> Result<()> {
         let p = self.server.with(json!({ "file": file }));
-        self.server.client.unit_with_content("server.files.write", p, content.into())
+        self.server.client.unit_with_content("server.files.write", p, content.to_vec())
     }
 
     /// Packs entries of `root` into a new `.tar.gz` next to them (`server.files.compress`) and
