@@ -552,7 +552,12 @@ impl Client {
         self.execute_with(op, params, None)
     }
 
-    fn execute_with(&self, op: &Operation, params: Map<String, Value>, content: Option<Vec<u8>>) -> Result<Raw> {
+    fn execute_with(
+        &self,
+        op: &Operation,
+        params: Map<String, Value>,
+        content: Option<Vec<u8>>,
+    ) -> Result<Raw> {
         let prepared = request::prepare(&self.inner.base, op, params, content)?;
         let body = prepared.body.map(|b| match b {
             PreparedBody::Json(bytes) => ("application/json", bytes::Bytes::from(bytes)),
@@ -673,11 +678,15 @@ impl Client {
             let nothing = body.trim_ascii().is_empty() || body.trim_ascii() == b"[]";
             let expected = status == op.success;
             return match op.response() {
-                Response::Empty if status == 204 || (nothing && (expected || matches!(status, 200 | 202))) => {
+                Response::Empty
+                    if status == 204 || (nothing && (expected || matches!(status, 200 | 202))) =>
+                {
                     Ok(Raw(Body::Null, None))
                 }
                 Response::Bytes if expected && !is_json => Ok(Raw(Body::Bytes(body), None)),
-                Response::Json | Response::Bytes if expected && is_json => Ok(Raw(Body::Json(body), op.addition)),
+                Response::Json | Response::Bytes if expected && is_json => {
+                    Ok(Raw(Body::Json(body), op.addition))
+                }
                 _ if !is_json && !body.trim_ascii().is_empty() => {
                     Err(self.not_json(status, &content_type, &body, None))
                 }
@@ -692,7 +701,11 @@ impl Client {
                             Response::Bytes => " with the file's bytes",
                             Response::Json => " with JSON",
                         },
-                        if body.trim_ascii().is_empty() { "no content".to_owned() } else { self.scrub(&snippet(&body)) },
+                        if body.trim_ascii().is_empty() {
+                            "no content".to_owned()
+                        } else {
+                            self.scrub(&snippet(&body))
+                        },
                     ),
                 }),
             };
@@ -828,7 +841,12 @@ impl Raw {
 }
 
 /// Adds the core's own field to a built answer (see [`ops::Addition`]).
-fn add<B: shape::Builder>(addition: ops::Addition, json: &[u8], b: &mut B, built: &mut B::Value) -> Result<()> {
+fn add<B: shape::Builder>(
+    addition: ops::Addition,
+    json: &[u8],
+    b: &mut B,
+    built: &mut B::Value,
+) -> Result<()> {
     let missing = |what: &str| Error::Decode { path: what.to_owned(), message: String::from("missing") };
     match addition {
         ops::Addition::FullApiKey => {
@@ -849,8 +867,10 @@ fn add<B: shape::Builder>(addition: ops::Addition, json: &[u8], b: &mut B, built
             }
             let halves: Halves<'_> = serde_json::from_slice(json)
                 .map_err(|e| Error::Decode { path: String::from("$"), message: e.to_string() })?;
-            let identifier = halves.attributes.and_then(|a| a.identifier).ok_or_else(|| missing("identifier"))?;
-            let secret = halves.meta.and_then(|m| m.secret_token).ok_or_else(|| missing("meta.secret_token"))?;
+            let identifier =
+                halves.attributes.and_then(|a| a.identifier).ok_or_else(|| missing("identifier"))?;
+            let secret =
+                halves.meta.and_then(|m| m.secret_token).ok_or_else(|| missing("meta.secret_token"))?;
             let decode = |e: B::Error| Error::Decode { path: String::from("key"), message: e.to_string() };
             let key = b.key("key").map_err(decode)?;
             let value = b.string(&format!("{identifier}{secret}")).map_err(decode)?;

@@ -206,9 +206,9 @@ fn check_value(op: &Operation, p: &Param, value: &Value) -> Result<()> {
             for (name, v) in filters {
                 if !allowed.contains(&name.as_str()) {
                     let near = ops::closest(name, allowed.iter().copied());
-                    let hint = near.first().map(|n| format!("did you mean {n:?}? ")).unwrap_or_default();
+                    let hint = near.first().map(|n| format!("; did you mean {n:?}?")).unwrap_or_default();
                     return Err(Error::invalid(format!(
-                        "operation `{}`: the panel has no filter {name:?}; {hint}(it filters on {})",
+                        "operation `{}`: the panel has no filter {name:?}{hint} (it filters on {})",
                         op.id,
                         ops::quoted(allowed)
                     )));

@@ -20,6 +20,7 @@
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -122,8 +123,8 @@ impl Transport {
         }
         if tokio::runtime::worker_index().is_some() {
             return Err(Failure::Setup(
-                "the blocking client was called from async code on a tokio runtime thread; call it \
-                 from `tokio::task::spawn_blocking` or a plain thread"
+                "the blocking client was called from inside an async runtime (async code on a tokio \
+                 runtime thread); call it from `tokio::task::spawn_blocking` or a plain thread"
                     .into(),
             ));
         }
@@ -135,24 +136,34 @@ impl Transport {
     /// finds the same per-thread entry and its keep-alive connection.
     fn send_on_helper(&self, req: Request<'_>) -> Result<Answer, Failure> {
         let cancel = req.cancel;
-        let stop = AtomicBool::new(false);
-        let caller = std::thread::current();
+        let stop = &AtomicBool::new(false);
         std::thread::scope(|s| {
-            let helper = s.spawn(|| {
+            let (done, result) = std::sync::mpsc::channel();
+            let helper = s.spawn(move || {
                 let stop_check = || stop.load(Ordering::Relaxed);
                 let stop_check: &(dyn Fn() -> bool + Send + Sync) = &stop_check;
-                let request = Request { cancel: cancel.map(|_| stop_check), ..req };
-                let result = self.send_here(request);
-                caller.unpark();
-                result
+                let _ = done.send(self.send_here(Request { cancel: cancel.map(|_| stop_check), ..req }));
             });
-            while !helper.is_finished() {
-                std::thread::park_timeout(CANCEL_POLL);
-                if cancel.is_some_and(|check| check()) {
-                    stop.store(true, Ordering::Relaxed);
+            loop {
+                match result.recv_timeout(CANCEL_POLL) {
+                    Ok(answer) => {
+                        // Joined at once (not only at the scope's end), so that the thread is
+                        // gone and its id free for the next helper before this call returns.
+                        let _ = helper.join();
+                        return answer;
+                    }
+                    Err(RecvTimeoutError::Timeout) => {
+                        if cancel.is_some_and(|check| check()) {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                    }
+                    // The helper panicked: carry the panic on, as if the call had run here.
+                    Err(RecvTimeoutError::Disconnected) => match helper.join() {
+                        Err(panic) => std::panic::resume_unwind(panic),
+                        Ok(()) => return Err(Failure::Setup("the request's helper thread stopped".into())),
+                    },
                 }
             }
-            helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         })
     }
 

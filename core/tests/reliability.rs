@@ -117,7 +117,8 @@ fn async_code_on_a_runtime_thread_gets_an_error_not_a_panic() {
     let client = owner(&panel);
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
     let c = client.clone();
-    let err = rt.block_on(async move { tokio::spawn(async move { c.permissions() }).await }).unwrap().unwrap_err();
+    let err =
+        rt.block_on(async move { tokio::spawn(async move { c.permissions() }).await }).unwrap().unwrap_err();
     assert!(matches!(err, Error::Transport { connect: false, .. }), "{err:?}");
     assert!(err.to_string().contains("spawn_blocking"), "{err}");
     assert!(panel.requests().is_empty());
@@ -225,6 +226,7 @@ fn an_html_page_with_200_is_not_success_for_a_no_content_operation() {
         }
         other => panic!("expected NotJson, got {other:?}"),
     }
+    assert_eq!(server.requests.load(Ordering::SeqCst), 1, "a power signal is never repeated");
 }
 
 #[test]
@@ -269,19 +271,31 @@ fn an_unexpected_status_or_body_is_an_error() {
 
 #[test]
 fn a_retry_after_of_u64_max_gives_up_at_once_without_panicking() {
-    let server = scripted(|_| answer("429 Too Many Requests", &[JSON, ("Retry-After", "18446744073709551615")], "{}"));
+    // A first short wait, so that the huge one is added to time already waited.
+    let tries = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&tries);
+    let server = scripted(move |_| {
+        let wait = if seen.fetch_add(1, Ordering::SeqCst) == 0 { "1" } else { "18446744073709551615" };
+        answer("429 Too Many Requests", &[JSON, ("Retry-After", wait)], "{}")
+    });
     let client = Client::new(&server.url, OWNER_KEY).unwrap();
     let started = Instant::now();
     match client.permissions() {
-        Err(Error::RateLimited { retry_after: Some(wait), .. }) => assert!(wait > Duration::from_secs(1 << 40)),
+        Err(Error::RateLimited { retry_after: Some(wait), .. }) => {
+            assert!(wait > Duration::from_secs(1 << 40))
+        }
         other => panic!("expected RateLimited, got {other:?}"),
     }
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(server.requests.load(Ordering::SeqCst), 1);
+    assert_eq!(tries.load(Ordering::SeqCst), 2);
     // Even longer than a u64: still "very long", not "no header".
-    let server = scripted(|_| answer("429 Too Many Requests", &[("Retry-After", "99999999999999999999999")], ""));
+    let server =
+        scripted(|_| answer("429 Too Many Requests", &[("Retry-After", "99999999999999999999999")], ""));
     let err = Client::new(&server.url, OWNER_KEY).unwrap().permissions().unwrap_err();
-    assert!(matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == u64::MAX), "{err:?}");
+    assert!(
+        matches!(err, Error::RateLimited { retry_after: Some(d), .. } if d.as_secs() == u64::MAX),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -304,7 +318,9 @@ fn an_http_date_retry_after_is_waited_for() {
     assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
 
     // A date beyond the budget is not waited for.
-    let server = scripted(|_| answer("429 Too Many Requests", &[("Retry-After", &httpdate_in(Duration::from_secs(3600)))], ""));
+    let server = scripted(|_| {
+        answer("429 Too Many Requests", &[("Retry-After", &httpdate_in(Duration::from_secs(3600)))], "")
+    });
     match Client::new(&server.url, OWNER_KEY).unwrap().permissions() {
         Err(Error::RateLimited { retry_after: Some(wait), .. }) => assert!(wait > Duration::from_secs(3000)),
         other => panic!("expected RateLimited, got {other:?}"),
@@ -342,7 +358,11 @@ fn httpdate_in(after: Duration) -> String {
 
 #[test]
 fn a_refused_panel_url_never_echoes_its_password() {
-    for url in ["http://admin:hunter2secret@panel.example.com", "https://admin:hunter2secret@panel/x?y=1", "admin:hunter2secret@panel"] {
+    for url in [
+        "http://admin:hunter2secret@panel.example.com",
+        "https://admin:hunter2secret@panel/x?y=1",
+        "admin:hunter2secret@panel",
+    ] {
         match Client::new(url, OWNER_KEY) {
             Err(Error::InvalidInput(message)) => assert!(!message.contains("hunter2secret"), "{message}"),
             other => panic!("expected InvalidInput for {url:?}, got {other:?}"),
@@ -374,7 +394,10 @@ fn with_timeout_bounds_one_call_and_leaves_the_client_alone() {
     let hasty = patient.with_timeout(Duration::from_millis(300));
     let started = Instant::now();
     let err = hasty.permissions().unwrap_err();
-    assert!(matches!(err, Error::Timeout { timeout, phase: "request" } if timeout == Duration::from_millis(300)), "{err:?}");
+    assert!(
+        matches!(err, Error::Timeout { timeout, phase: "request" } if timeout == Duration::from_millis(300)),
+        "{err:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(format!("{patient:?}").contains("20s"));
     assert!(matches!(patient.with_timeout(Duration::ZERO).permissions(), Err(Error::InvalidInput(_))));
@@ -397,7 +420,8 @@ fn long_running_operations_outlast_the_clients_timeout() {
     let archive = client.call("server.files.compress", params.clone()).unwrap();
     assert_eq!(archive["name"], "a.tar.gz");
     // An explicit per-call timeout wins over the long-running default.
-    let err = client.with_timeout(Duration::from_millis(300)).call("server.files.compress", params).unwrap_err();
+    let err =
+        client.with_timeout(Duration::from_millis(300)).call("server.files.compress", params).unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
 }
 
@@ -407,7 +431,9 @@ fn long_running_operations_outlast_the_clients_timeout() {
 fn a_declared_gigabyte_answer_is_refused_before_reading() {
     let server = scripted(|_| {
         // Announces 1 GiB, sends a little, then keeps the connection open for a while.
-        let mut head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{".to_vec();
+        let mut head =
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n{"
+                .to_vec();
         head.extend_from_slice(&[b' '; 1000]);
         head
     });
@@ -427,7 +453,9 @@ fn a_chunked_answer_stops_being_read_past_the_limit() {
     std::thread::spawn(move || {
         let Ok((mut stream, _)) = listener.accept() else { return };
         read_request(&mut stream);
-        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
         let chunk = format!("400\r\n{}\r\n", " ".repeat(1024));
         // Up to 64 MiB, unless the client hangs up first.
         for _ in 0..65_536 {

@@ -22,5 +22,5 @@ lib="$target/debug"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 "${CC:-cc}" -std=c11 -Wall -Wextra -Wpedantic -Werror -I"$root/include" examples/c/story.c -o "$work/story" \
-    -L"$lib" -lpterodactyl -Wl,-rpath,"$lib"
+    -L"$lib" -lpterodactyl -Wl,-rpath,"$lib" -lcjson
 "$work/story"

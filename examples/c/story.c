@@ -4,15 +4,15 @@
  *
  *   story [PANEL_URL [API_KEY]]        (or env PTERO_URL / PTERO_KEY)
  *
- * Build: cc -std=c11 story.c $(pkg-config --cflags --libs pterodactyl) -o story
+ * Build: cc -std=c11 story.c $(pkg-config --cflags --libs pterodactyl) -lcjson -o story
  * (examples/c/run.sh builds it against the tree and runs it, by default on the fake panel).
  *
- * Results are JSON strings. This example reads the few fields it prints with a tiny helper
- * (json_field) to stay dependency-free; a real program would hand the string to its JSON library
- * (cJSON, jansson, yyjson, ...).
+ * Results are JSON strings; this example reads them with cJSON (Debian: libcjson-dev), as any
+ * C program would with its JSON library of choice.
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <cjson/cJSON.h>
 #include <pterodactyl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,42 +21,32 @@
 
 #define SERVER "d3aac109"
 
-/* Copies the scalar value of the first `"key":` at or after `*cursor` into `buf` (strings without
- * their quotes) and moves `*cursor` past it. Returns 0 when there is none. */
-static int json_field(const char **cursor, const char *key, char *buf, size_t size) {
-    char pattern[64];
-    snprintf(pattern, sizeof pattern, "\"%s\":", key);
-    const char *at = *cursor ? strstr(*cursor, pattern) : NULL;
-    if (at == NULL || size == 0) return 0;
-    at += strlen(pattern);
-    size_t n = 0;
-    if (*at == '"') {
-        for (at++; *at && *at != '"' && n + 1 < size; at++) {
-            if (*at == '\\' && at[1]) at++;
-            buf[n++] = *at;
-        }
-    } else {
-        for (; *at && *at != ',' && *at != '}' && *at != ']' && n + 1 < size; at++) buf[n++] = *at;
-    }
-    buf[n] = '\0';
-    *cursor = at;
-    return 1;
+/* The string member `key` of `obj`, or "?" (good enough for printing). */
+static const char *text(const cJSON *obj, const char *key) {
+    const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, key));
+    return s ? s : "?";
 }
 
-/* The first value of `key` in `json`, in a static buffer (good enough for printing). */
-static const char *field(const char *json, const char *key) {
-    static char buf[4][256];
-    static int next;
-    char *out = buf[next++ % 4];
-    const char *cursor = json;
-    if (!json_field(&cursor, key, out, sizeof buf[0])) strcpy(out, "?");
-    return out;
+/* The number member `key` of `obj`, or -1. */
+static long long number(const cJSON *obj, const char *key) {
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(obj, key);
+    return cJSON_IsNumber(n) ? (long long)n->valuedouble : -1;
+}
+
+/* Parses a result; NULL (with a message) when it is not JSON, which the library never sends. */
+static cJSON *parse(const char *what, const char *json) {
+    cJSON *doc = json ? cJSON_Parse(json) : NULL;
+    if (doc == NULL) fprintf(stderr, "%s: the result is not JSON: %s\n", what, json ? json : "(NULL)");
+    return doc;
 }
 
 /* Prints a failed call's error object; returns 1 so callers can `goto cleanup` on it. */
 static int failed(const char *what, PteroStatus st, const char *out) {
+    cJSON *error = NULL;
     if (st == PTERO_STATUS_OK) return 0;
-    fprintf(stderr, "%s failed: %s: %s\n", what, ptero_status_name((int)st), out ? field(out, "message") : "");
+    error = out ? cJSON_Parse(out) : NULL;
+    fprintf(stderr, "%s failed: %s: %s\n", what, ptero_status_name((int)st), error ? text(error, "message") : "");
+    cJSON_Delete(error);
     return 1;
 }
 
@@ -65,11 +55,21 @@ static void sleep_ms(long ms) {
     nanosleep(&ts, NULL);
 }
 
+/* Frees the last result, text and parsed, before the next call. */
+static void next(char **out, cJSON **doc) {
+    ptero_string_free(*out);
+    *out = NULL;
+    cJSON_Delete(*doc);
+    *doc = NULL;
+}
+
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : getenv("PTERO_URL");
     const char *key = argc > 2 ? argv[2] : getenv("PTERO_KEY");
     PteroClient *client = NULL;
     char *out = NULL;
+    cJSON *doc = NULL;
+    const cJSON *item = NULL;
     PteroStatus st;
     int rc = 1;
     long long added = -1;
@@ -83,103 +83,97 @@ int main(int argc, char **argv) {
     out = ptero_last_error();
     if (failed("ptero_client_new", st, out)) goto cleanup;
 
-    /* 1. Every server the key can see, over all pages. */
-    ptero_string_free(out);
+    /* 1. Every server the key can see, over all pages: a JSON array of servers. */
+    next(&out, &doc);
     st = ptero_call_all_pages(client, "servers.list", NULL, &out);
-    if (failed("servers.list", st, out)) goto cleanup;
+    if (failed("servers.list", st, out) || (doc = parse("servers.list", out)) == NULL) goto cleanup;
     printf("Servers:\n");
-    {
-        const char *cursor = out;
-        char id[64], name[128];
-        while (json_field(&cursor, "identifier", id, sizeof id) && json_field(&cursor, "name", name, sizeof name))
-            printf("  %s  %s\n", id, name);
-    }
+    cJSON_ArrayForEach(item, doc) printf("  %s  %s\n", text(item, "identifier"), text(item, "name"));
 
     /* 2. One server in detail. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_get(client, SERVER, NULL, &out);
-    if (failed("server.get", st, out)) goto cleanup;
-    printf("\n%s is \"%s\" on %s, running %s\n", SERVER, field(out, "name"), field(out, "node"),
-           field(out, "docker_image"));
+    if (failed("server.get", st, out) || (doc = parse("server.get", out)) == NULL) goto cleanup;
+    printf("\n%s is \"%s\" on %s, running %s\n", SERVER, text(doc, "name"), text(doc, "node"),
+           text(doc, "docker_image"));
 
     /* 3. Start it, and watch it come up. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_power(client, SERVER, "start", &out);
     if (failed("server.power start", st, out)) goto cleanup;
     for (int i = 0; i < 20; i++) {
-        ptero_string_free(out);
+        next(&out, &doc);
         st = ptero_server_resources(client, SERVER, &out);
-        if (failed("server.resources", st, out)) goto cleanup;
-        printf("  state: %s\n", field(out, "current_state"));
-        if (strcmp(field(out, "current_state"), "running") == 0) break;
+        if (failed("server.resources", st, out) || (doc = parse("server.resources", out)) == NULL) goto cleanup;
+        printf("  state: %s\n", text(doc, "current_state"));
+        if (strcmp(text(doc, "current_state"), "running") == 0) break;
         sleep_ms(250);
     }
 
     /* 4. Say hello on the console. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_command(client, SERVER, "say Hello from C", &out);
     if (failed("server.command", st, out)) goto cleanup;
     printf("Sent \"say Hello from C\" to the console\n");
 
     /* 5. Allocations: add one, label it, make it primary, then put things back. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_allocations_assign(client, SERVER, &out);
-    if (failed("server.allocations.assign", st, out)) goto cleanup;
-    added = atoll(field(out, "id"));
-    printf("\nAssigned allocation %lld: %s:%s\n", added, field(out, "ip"), field(out, "port"));
-    ptero_string_free(out);
+    if (failed("server.allocations.assign", st, out) || (doc = parse("assign", out)) == NULL) goto cleanup;
+    added = number(doc, "id");
+    printf("\nAssigned allocation %lld: %s:%lld\n", added, text(doc, "ip"), number(doc, "port"));
+    next(&out, &doc);
     st = ptero_server_allocations_set_notes(client, SERVER, (uint64_t)added, "Dynmap web UI", &out);
-    if (failed("server.allocations.set_notes", st, out)) goto cleanup;
-    printf("  notes: %s\n", field(out, "notes"));
-    ptero_string_free(out);
+    if (failed("server.allocations.set_notes", st, out) || (doc = parse("set_notes", out)) == NULL) goto cleanup;
+    printf("  notes: %s\n", text(doc, "notes"));
+    next(&out, &doc);
     st = ptero_server_allocations_set_primary(client, SERVER, (uint64_t)added, &out);
-    if (failed("server.allocations.set_primary", st, out)) goto cleanup;
-    printf("  primary: %s\n", field(out, "is_default"));
-    ptero_string_free(out);
+    if (failed("server.allocations.set_primary", st, out) || (doc = parse("set_primary", out)) == NULL) goto cleanup;
+    printf("  primary: %s\n", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(doc, "is_default")) ? "true" : "false");
+    next(&out, &doc);
     st = ptero_server_allocations_set_primary(client, SERVER, 15, &out);
     if (failed("server.allocations.set_primary 15", st, out)) goto cleanup;
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_allocations_delete(client, SERVER, (uint64_t)added, &out);
     if (failed("server.allocations.delete", st, out)) goto cleanup;
     printf("  back to allocation 15 as primary; %lld deleted\n", added);
 
     /* 6. A new name, and a startup variable. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_settings_rename(client, SERVER, "Survival (renamed from C)", NULL, &out);
     if (failed("server.settings.rename", st, out)) goto cleanup;
     printf("\nRenamed to \"Survival (renamed from C)\"\n");
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_startup_set_variable(client, SERVER, "SERVER_JARFILE", "paper.jar", &out);
-    if (failed("server.startup.set_variable", st, out)) goto cleanup;
-    printf("SERVER_JARFILE = %s; startup command: %s\n", field(out, "server_value"), field(out, "startup_command"));
+    if (failed("server.startup.set_variable", st, out) || (doc = parse("set_variable", out)) == NULL) goto cleanup;
+    printf("SERVER_JARFILE = %s; startup command: %s\n", text(doc, "server_value"),
+           text(cJSON_GetObjectItemCaseSensitive(doc, "meta"), "startup_command"));
 
     /* 7. What the panel logged, newest first. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_activity_list(client, SERVER, "{\"sort\": \"-timestamp\", \"per_page\": 5}", &out);
-    if (failed("server.activity.list", st, out)) goto cleanup;
+    if (failed("server.activity.list", st, out) || (doc = parse("activity", out)) == NULL) goto cleanup;
     printf("\nRecent activity:\n");
-    {
-        const char *cursor = out;
-        char event[96], when[64];
-        while (json_field(&cursor, "event", event, sizeof event) &&
-               json_field(&cursor, "timestamp", when, sizeof when))
-            printf("  %s  %s\n", when, event);
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "data")) {
+        printf("  %s  %s\n", text(item, "timestamp"), text(item, "event"));
     }
 
-    /* 8. An error, as a caller sees it. */
-    ptero_string_free(out);
+    /* 8. An error, as a caller sees it: the error object, with the panel's own entries. */
+    next(&out, &doc);
     st = ptero_server_get(client, "f00dfeed", NULL, &out);
-    printf("\nA server that is not ours: %s, HTTP %s: %s\n", ptero_status_name((int)st), field(out, "http_status"),
-           field(out, "detail"));
+    if ((doc = parse("server.get f00dfeed", out)) == NULL) goto cleanup;
+    printf("\nA server that is not ours: %s, HTTP %lld: %s\n", ptero_status_name((int)st), number(doc, "http_status"),
+           text(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "errors"), 0), "detail"));
 
     /* Leave the server as we found it: stopped. */
-    ptero_string_free(out);
+    next(&out, &doc);
     st = ptero_server_power(client, SERVER, "stop", &out);
     if (failed("server.power stop", st, out)) goto cleanup;
     printf("\nStopped %s. Done.\n", SERVER);
     rc = 0;
 
 cleanup:
+    cJSON_Delete(doc);
     ptero_string_free(out);
     ptero_client_free(client);
     return rc;

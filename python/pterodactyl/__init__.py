@@ -16,7 +16,7 @@ Results are plain dicts and lists (described by the ``TypedDict`` classes of
 
 from . import types
 from ._api import (
-    Account,
+    AccountApi,
     AccountActivity,
     Activity,
     Allocations,
@@ -56,7 +56,7 @@ from .errors import (
 )
 
 __all__ = [
-    "Account",
+    "AccountApi",
     "AccountActivity",
     "Activity",
     "Allocations",

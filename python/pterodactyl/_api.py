@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, Literal, Optional, Protocol, Union
+from typing import Any, Literal, Protocol
 
 from . import types as t
-from ._util import include_list, text_of
+from ._util import include_list, str_list, text_of
 
 
 class _Owner(Protocol):
@@ -23,7 +23,7 @@ class _Owner(Protocol):
     def _call(self, op_id: str, params: dict[str, Any]) -> Any: ...
     def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]: ...
     def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes: ...
-    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes) -> Any: ...
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any: ...
 
 
 class _Group:
@@ -46,11 +46,11 @@ class AccountActivity(_Group):
     def list(
         self,
         *,
-        filter: Optional[Mapping[str, str]] = None,
-        sort: Optional[Literal["timestamp", "-timestamp"]] = None,
-        include: Optional[Union[str, Sequence[str]]] = None,
-        page: Optional[int] = None,
-        per_page: Optional[int] = None,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
     ) -> t.ActivityLogPage:
         """One page of the account's activity log (``account.activity.list``).
 
@@ -76,11 +76,11 @@ class AccountActivity(_Group):
     def iter(
         self,
         *,
-        filter: Optional[Mapping[str, str]] = None,
-        sort: Optional[Literal["timestamp", "-timestamp"]] = None,
-        include: Optional[Union[str, Sequence[str]]] = None,
-        page: Optional[int] = None,
-        per_page: Optional[int] = None,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
     ) -> Iterator[t.ActivityLog]:
         """Every item of ``account.activity.list`` on every page, fetched lazily, with the same parameters
         on every page (``page`` sets the first one).
@@ -153,11 +153,11 @@ class Activity(_Group):
     def list(
         self,
         *,
-        filter: Optional[Mapping[str, str]] = None,
-        sort: Optional[Literal["timestamp", "-timestamp"]] = None,
-        include: Optional[Union[str, Sequence[str]]] = None,
-        page: Optional[int] = None,
-        per_page: Optional[int] = None,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
     ) -> t.ActivityLogPage:
         """One page of the server's activity log (``server.activity.list``).
 
@@ -183,11 +183,11 @@ class Activity(_Group):
     def iter(
         self,
         *,
-        filter: Optional[Mapping[str, str]] = None,
-        sort: Optional[Literal["timestamp", "-timestamp"]] = None,
-        include: Optional[Union[str, Sequence[str]]] = None,
-        page: Optional[int] = None,
-        per_page: Optional[int] = None,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
     ) -> Iterator[t.ActivityLog]:
         """Every item of ``server.activity.list`` on every page, fetched lazily, with the same parameters
         on every page (``page`` sets the first one).
@@ -230,7 +230,7 @@ class Allocations(_Group):
         result: t.Allocation = self._owner._call("server.allocations.assign", {})
         return result
 
-    def set_notes(self, allocation: int, notes: Optional[str] = None) -> t.Allocation:
+    def set_notes(self, allocation: int, notes: str | None = None) -> t.Allocation:
         """Sets or clears an allocation's notes (``server.allocations.set_notes``).
 
         :param allocation: The allocation's id.
@@ -268,7 +268,7 @@ class ApiKeys(_Group):
         result: builtins.list[t.ApiKey] = self._owner._call("account.api_keys.list", {})
         return result
 
-    def create(self, description: str, *, allowed_ips: Optional[Sequence[str]] = None) -> t.NewApiKey:
+    def create(self, description: str, *, allowed_ips: str | Sequence[str] | None = None) -> t.NewApiKey:
         """Creates a client API key; the answer's ``key`` is the whole key, shown only this once
         (``account.api_keys.create``).
 
@@ -277,7 +277,7 @@ class ApiKeys(_Group):
         """
         result: t.NewApiKey = self._owner._call(
             "account.api_keys.create",
-            {"description": description, "allowed_ips": None if allowed_ips is None else list(allowed_ips)},
+            {"description": description, "allowed_ips": str_list(allowed_ips)},
         )
         return result
 
@@ -297,7 +297,7 @@ class Backups(_Group):
 
     __slots__ = ()
 
-    def list(self, *, page: Optional[int] = None, per_page: Optional[int] = None) -> t.BackupPage:
+    def list(self, *, page: int | None = None, per_page: int | None = None) -> t.BackupPage:
         """One page of the server's backups; ``meta.backup_count`` counts the ones that did not fail
         (``server.backups.list``).
 
@@ -307,7 +307,7 @@ class Backups(_Group):
         result: t.BackupPage = self._owner._call("server.backups.list", {"page": page, "per_page": per_page})
         return result
 
-    def iter(self, *, page: Optional[int] = None, per_page: Optional[int] = None) -> Iterator[t.Backup]:
+    def iter(self, *, page: int | None = None, per_page: int | None = None) -> Iterator[t.Backup]:
         """Every item of ``server.backups.list`` on every page, fetched lazily, with the same parameters on
         every page (``page`` sets the first one).
 
@@ -319,9 +319,9 @@ class Backups(_Group):
     def create(
         self,
         *,
-        name: Optional[str] = None,
-        ignored: Optional[str] = None,
-        is_locked: Optional[bool] = None,
+        name: str | None = None,
+        ignored: str | None = None,
+        is_locked: bool | None = None,
     ) -> t.Backup:
         """Starts a backup (400 at the backup limit; 429 after 2 backups in 10 minutes)
         (``server.backups.create``).
@@ -383,7 +383,7 @@ class Databases(_Group):
 
     __slots__ = ()
 
-    def list(self, *, include: Optional[Union[str, Sequence[str]]] = None) -> builtins.list[t.Database]:
+    def list(self, *, include: str | Sequence[str] | None = None) -> builtins.list[t.Database]:
         """The server's databases (``server.databases.list``).
 
         :param include: ``password``: each database's password (needs ``database.view_password``).
@@ -446,7 +446,7 @@ class Files(_Group):
 
     __slots__ = ()
 
-    def list(self, *, directory: Optional[str] = None) -> builtins.list[t.FileObject]:
+    def list(self, *, directory: str | None = None) -> builtins.list[t.FileObject]:
         """The entries of a directory (``server.files.list``).
 
         :param directory: The directory (default ``/``).
@@ -493,7 +493,7 @@ class Files(_Group):
         """
         self._owner._call("server.files.copy", {"location": location})
 
-    def write(self, file: str, content: Union[bytes, str]) -> None:
+    def write(self, file: str, content: bytes | str) -> None:
         """Writes a file (created or replaced) with the given bytes (``server.files.write``).
 
         :param file: The file's path.
@@ -501,7 +501,7 @@ class Files(_Group):
         """
         self._owner._call_content("server.files.write", {"file": file}, content)
 
-    def compress(self, files: Sequence[str], *, root: Optional[str] = None) -> t.FileObject:
+    def compress(self, files: str | Sequence[str], *, root: str | None = None) -> t.FileObject:
         """Packs files into a new ``.tar.gz`` archive beside them; answers the archive (may take minutes)
         (``server.files.compress``).
 
@@ -510,11 +510,11 @@ class Files(_Group):
         """
         result: t.FileObject = self._owner._call(
             "server.files.compress",
-            {"root": root, "files": None if files is None else list(files)},
+            {"root": root, "files": str_list(files)},
         )
         return result
 
-    def decompress(self, file: str, *, root: Optional[str] = None) -> None:
+    def decompress(self, file: str, *, root: str | None = None) -> None:
         """Unpacks an archive where it lies (may take minutes) (``server.files.decompress``).
 
         :param file: The archive's name.
@@ -522,18 +522,15 @@ class Files(_Group):
         """
         self._owner._call("server.files.decompress", {"root": root, "file": file})
 
-    def delete(self, root: str, files: Sequence[str]) -> None:
+    def delete(self, root: str, files: str | Sequence[str]) -> None:
         """Deletes files and folders (``server.files.delete``).
 
         :param root: The directory the names are relative to (``/`` for the server's root).
         :param files: Names of the files and folders to delete.
         """
-        self._owner._call(
-            "server.files.delete",
-            {"root": root, "files": None if files is None else list(files)},
-        )
+        self._owner._call("server.files.delete", {"root": root, "files": str_list(files)})
 
-    def create_folder(self, name: str, *, root: Optional[str] = None) -> None:
+    def create_folder(self, name: str, *, root: str | None = None) -> None:
         """Creates a folder (``server.files.create_folder``).
 
         :param name: The new folder's name.
@@ -556,10 +553,10 @@ class Files(_Group):
         self,
         url: str,
         *,
-        directory: Optional[str] = None,
-        filename: Optional[str] = None,
-        use_header: Optional[bool] = None,
-        foreground: Optional[bool] = None,
+        directory: str | None = None,
+        filename: str | None = None,
+        use_header: bool | None = None,
+        foreground: bool | None = None,
     ) -> None:
         """Has the node download a file from a URL (the panel allows 10 pulls per 5 minutes)
         (``server.files.pull``).
@@ -597,7 +594,7 @@ class Password(_Group):
         current_password: str,
         password: str,
         *,
-        password_confirmation: Optional[str] = None,
+        password_confirmation: str | None = None,
     ) -> None:
         """Changes the account's password (``account.password.update``).
 
@@ -641,8 +638,8 @@ class Schedules(_Group):
         month: str,
         day_of_week: str,
         *,
-        is_active: Optional[bool] = None,
-        only_when_online: Optional[bool] = None,
+        is_active: bool | None = None,
+        only_when_online: bool | None = None,
     ) -> t.Schedule:
         """Creates a schedule (cron fields are strings; an invalid expression is a 400)
         (``server.schedules.create``).
@@ -743,11 +740,11 @@ class Servers(_Group):
     def list(
         self,
         *,
-        filter: Optional[Mapping[str, str]] = None,
-        include: Optional[Union[str, Sequence[str]]] = None,
-        type: Optional[Literal["owner", "admin", "admin-all"]] = None,
-        page: Optional[int] = None,
-        per_page: Optional[int] = None,
+        filter: Mapping[str, str] | None = None,
+        include: str | Sequence[str] | None = None,
+        type: Literal["owner", "admin", "admin-all"] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
     ) -> t.ServerPage:
         """One page of the servers the key can see (``servers.list``).
 
@@ -773,11 +770,11 @@ class Servers(_Group):
     def iter(
         self,
         *,
-        filter: Optional[Mapping[str, str]] = None,
-        include: Optional[Union[str, Sequence[str]]] = None,
-        type: Optional[Literal["owner", "admin", "admin-all"]] = None,
-        page: Optional[int] = None,
-        per_page: Optional[int] = None,
+        filter: Mapping[str, str] | None = None,
+        include: str | Sequence[str] | None = None,
+        type: Literal["owner", "admin", "admin-all"] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
     ) -> Iterator[t.Server]:
         """Every item of ``servers.list`` on every page, fetched lazily, with the same parameters on every
         page (``page`` sets the first one).
@@ -808,7 +805,7 @@ class Settings(_Group):
 
     __slots__ = ()
 
-    def rename(self, name: str, *, description: Optional[str] = None) -> None:
+    def rename(self, name: str, *, description: str | None = None) -> None:
         """Renames the server, and changes its description when one is given (``server.settings.rename``).
 
         :param name: The new name (at most 191 characters).
@@ -869,7 +866,7 @@ class StartupApi(_Group):
         result: t.Startup = self._owner._call("server.startup.get", {})
         return result
 
-    def set_variable(self, key: str, value: Optional[str] = None) -> t.UpdatedVariable:
+    def set_variable(self, key: str, value: str | None = None) -> t.UpdatedVariable:
         """Sets a startup variable; the panel checks the value against the variable's rules
         (``server.startup.set_variable``).
 
@@ -896,9 +893,9 @@ class Tasks(_Group):
         action: Literal["command", "power", "backup", "delete_files"],
         time_offset: int,
         *,
-        payload: Optional[str] = None,
-        sequence_id: Optional[int] = None,
-        continue_on_failure: Optional[bool] = None,
+        payload: str | None = None,
+        sequence_id: int | None = None,
+        continue_on_failure: bool | None = None,
     ) -> t.Task:
         """Adds a task to a schedule (at most 10 per schedule) (``server.schedules.tasks.create``).
 
@@ -930,9 +927,9 @@ class Tasks(_Group):
         action: Literal["command", "power", "backup", "delete_files"],
         time_offset: int,
         *,
-        payload: Optional[str] = None,
-        sequence_id: Optional[int] = None,
-        continue_on_failure: Optional[bool] = None,
+        payload: str | None = None,
+        sequence_id: int | None = None,
+        continue_on_failure: bool | None = None,
     ) -> t.Task:
         """Changes a task (``server.schedules.tasks.update``).
 
@@ -1015,7 +1012,7 @@ class Users(_Group):
         result: builtins.list[t.Subuser] = self._owner._call("server.users.list", {})
         return result
 
-    def create(self, email: str, permissions: Sequence[str]) -> t.Subuser:
+    def create(self, email: str, permissions: str | Sequence[str]) -> t.Subuser:
         """Adds a subuser by email (an account is made if none exists); a subuser cannot grant what it
         lacks (``server.users.create``).
 
@@ -1025,7 +1022,7 @@ class Users(_Group):
         """
         result: t.Subuser = self._owner._call(
             "server.users.create",
-            {"email": email, "permissions": None if permissions is None else list(permissions)},
+            {"email": email, "permissions": str_list(permissions)},
         )
         return result
 
@@ -1037,7 +1034,7 @@ class Users(_Group):
         result: t.Subuser = self._owner._call("server.users.get", {"user": user})
         return result
 
-    def update(self, user: str, permissions: Sequence[str]) -> t.Subuser:
+    def update(self, user: str, permissions: str | Sequence[str]) -> t.Subuser:
         """Replaces a subuser's permissions (``server.users.update``).
 
         :param user: The user's UUID.
@@ -1045,7 +1042,7 @@ class Users(_Group):
         """
         result: t.Subuser = self._owner._call(
             "server.users.update",
-            {"user": user, "permissions": None if permissions is None else list(permissions)},
+            {"user": user, "permissions": str_list(permissions)},
         )
         return result
 
@@ -1061,6 +1058,18 @@ class _ClientOps:
     """The operations that hang off the client."""
 
     __slots__ = ()
+
+    def _call(self, op_id: str, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes:
+        raise NotImplementedError
+
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any:
+        raise NotImplementedError
 
     @property
     def account(self) -> AccountApi:
@@ -1082,6 +1091,18 @@ class _ServerOps:
     """The operations that hang off a server handle."""
 
     __slots__ = ()
+
+    def _call(self, op_id: str, params: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]:
+        raise NotImplementedError
+
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes:
+        raise NotImplementedError
+
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any:
+        raise NotImplementedError
 
     @property
     def activity(self) -> Activity:
@@ -1128,7 +1149,7 @@ class _ServerOps:
         """The ``Users`` operations."""
         return Users(self)
 
-    def details(self, *, include: Optional[Union[str, Sequence[str]]] = None) -> t.ServerDetails:
+    def details(self, *, include: str | Sequence[str] | None = None) -> t.ServerDetails:
         """The server and what the key may do on it (``server.get``).
 
         :param include: ``egg``, ``subusers``.

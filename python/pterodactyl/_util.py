@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Optional, Union
 
 from .errors import DecodeError
 
 
-def include_list(include: Optional[Union[str, Sequence[str]]]) -> Optional[list[str]]:
+def include_list(include: str | Sequence[str] | None) -> list[str] | None:
     """Relationships to include: a lone string is one name (or a comma-separated list), never a
     sequence of letters."""
     if include is None:
@@ -28,8 +27,21 @@ def text_of(content: bytes) -> str:
         ) from None
 
 
-def as_bytes(content: Union[bytes, bytearray, memoryview, str]) -> bytes:
-    """File content to send: bytes as they are, text as UTF-8."""
+def str_list(items: str | Sequence[str] | None) -> list[str] | None:
+    """A list of names: a lone string is one name, never a sequence of letters (so
+    ``files.delete("/", "eula.txt")`` deletes ``eula.txt``, not ``e``, ``u``, ...)."""
+    if items is None:
+        return None
+    if isinstance(items, str):
+        return [items]
+    return list(items)
+
+
+def as_bytes(content: bytes | bytearray | memoryview | str) -> bytes:
+    """File content to send: bytes as they are, text as UTF-8; anything else is refused (``bytes(5)``
+    would be five NUL bytes)."""
     if isinstance(content, str):
         return content.encode("utf-8")
-    return bytes(content)
+    if isinstance(content, (bytes, bytearray, memoryview)):
+        return bytes(content)
+    raise TypeError(f"file content must be bytes or str, not {type(content).__name__}")

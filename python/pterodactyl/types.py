@@ -17,7 +17,6 @@ __all__ = [
     "Account",
     "ActivityLog",
     "ActivityLogPage",
-    "ActivityPage",
     "ActivityRelationships",
     "Allocation",
     "ApiErrorItem",
@@ -305,10 +304,6 @@ class ActivityLogPage(TypedDict):
 
     data: list[ActivityLog]
     meta: PageMeta
-
-
-ActivityPage = ActivityLogPage
-"""The former name of :class:`ActivityLogPage`."""
 
 
 class StartupMeta(TypedDict):

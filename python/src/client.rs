@@ -168,7 +168,8 @@ impl NativeClient {
         let (client, caught) = interruptible(&self.client(py)?);
         let op_id = op_id.to_owned();
         // The network wait runs detached; the answer is then built straight into Python objects.
-        let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| call_error(py, e, &caught))?;
+        let raw =
+            py.detach(move || client.call_raw(&op_id, value)).map_err(|e| call_error(py, e, &caught))?;
         raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
     }
 
@@ -181,9 +182,10 @@ impl NativeClient {
         params: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let value = json_params(py, params)?;
-        let client = self.client(py)?;
+        let (client, caught) = interruptible(&self.client(py)?);
         let op_id = op_id.to_owned();
-        let raw = py.detach(move || client.call_raw(&op_id, value)).map_err(|e| to_pyerr(py, e))?;
+        let raw =
+            py.detach(move || client.call_raw(&op_id, value)).map_err(|e| call_error(py, e, &caught))?;
         Ok(PyBytes::new(py, &raw.into_bytes()))
     }
 
@@ -198,11 +200,11 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let value = json_params(py, params)?;
         let content = content.to_vec();
-        let client = self.client(py)?;
+        let (client, caught) = interruptible(&self.client(py)?);
         let op_id = op_id.to_owned();
         let raw = py
             .detach(move || client.call_raw_with_content(&op_id, value, content))
-            .map_err(|e| to_pyerr(py, e))?;
+            .map_err(|e| call_error(py, e, &caught))?;
         raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
     }
 

@@ -299,7 +299,7 @@ static int panel_request(const char *method, const char *path, const char *body,
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) goto cleanup;
 
     size_t body_len = body ? strlen(body) : 0;
-    char head[512];
+    char head[4096]; /* signed Wings URLs carry a long token in the path */
     int n = snprintf(head, sizeof head,
                      "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nContent-Type: application/json\r\n"
                      "Content-Length: %zu\r\nConnection: close\r\n\r\n",

@@ -239,8 +239,8 @@ static void api_keys(void) {
     CHECK(json_str(doc, "1.key") == NULL && json_at(doc, "1.meta") == NULL, "the list never shows a secret");
     cJSON_Delete(doc);
 
-    doc = EXPECT_ERROR("a description is required: 422", ptero_account_api_keys_create(owner, NULL, NULL, &out),
-                       PTERO_STATUS_API_ERROR, 422, &out);
+    doc = EXPECT_ERROR("an empty description (null to the panel): 422",
+                       ptero_account_api_keys_create(owner, "", NULL, &out), PTERO_STATUS_API_ERROR, 422, &out);
     EXPECT_STR("missing description", doc, "errors.0.source_field", "description");
     cJSON_Delete(doc);
     doc = EXPECT_ERROR("a bad IP: 422", ptero_account_api_keys_create(owner, "bad", "[\"nope\"]", &out),
@@ -321,6 +321,8 @@ static void bad_arguments(void) {
     EXPECT_REFUSED("NULL public_key", ptero_account_ssh_keys_create(owner, "x", NULL, &out), &out,
                    "`public_key` is NULL");
     EXPECT_REFUSED("NULL fingerprint", ptero_account_ssh_keys_delete(owner, NULL, &out), &out, "`fingerprint` is NULL");
+    EXPECT_REFUSED("NULL description", ptero_account_api_keys_create(owner, NULL, "[]", &out), &out,
+                   "`description` is NULL");
     EXPECT_REFUSED("NULL identifier", ptero_account_api_keys_delete(owner, NULL, &out), &out, "`identifier` is NULL");
     EXPECT_REFUSED("an identifier that is not one path segment", ptero_account_api_keys_delete(owner, "../x", &out),
                    &out, "one path segment");

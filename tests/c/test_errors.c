@@ -21,6 +21,8 @@ _Static_assert(PTERO_STATUS_DECODE == 6, "stable status numbers");
 _Static_assert(PTERO_STATUS_NOT_JSON == 7, "stable status numbers");
 _Static_assert(PTERO_STATUS_PANIC == 8, "stable status numbers");
 _Static_assert(PTERO_STATUS_OTHER == 9, "stable status numbers");
+_Static_assert(PTERO_STATUS_TOO_LARGE == 10, "stable status numbers");
+_Static_assert(PTERO_STATUS_CANCELLED == 11, "stable status numbers");
 
 static PteroClient *owner;
 static PteroClient *helper;
@@ -121,6 +123,49 @@ static void faults(void) {
     st = ptero_server_get(owner, "d3aac109", NULL, &out);
     expect_error("HTML is NOT_JSON", st, PTERO_STATUS_NOT_JSON, out, "\"http_status\":200,\"kind\":\"not_json\"");
     CHECK(panel_post("/__fake/clear_faults", NULL) == 204, "clear_faults control");
+
+    /* An answer over the client's limit. */
+    {
+        PteroClient *small = test_client(OWNER_KEY, "{\"max_response_bytes\":100}");
+        if (small != NULL) {
+            st = ptero_servers_list(small, NULL, &out);
+            expect_error("an answer over max_response_bytes is TOO_LARGE", st, PTERO_STATUS_TOO_LARGE, out,
+                         "\"kind\":\"too_large\"");
+            ptero_client_free(small);
+        }
+    }
+
+    /* A per-call timeout on a second handle; the first keeps its own. */
+    {
+        PteroClient *patient = test_client(OWNER_KEY, "{\"timeout_ms\":20000}");
+        PteroClient *hasty = (PteroClient *)&hasty; /* a non-NULL sentinel the call must clear */
+        if (patient != NULL) {
+            st = ptero_client_with_timeout(patient, 300, &hasty);
+            EXPECT_STATUS("ptero_client_with_timeout", st, PTERO_STATUS_OK, NULL);
+            CHECK(panel_post("/__fake/slow", "{\"path_contains\":\"/resources\",\"delay_ms\":3000}") == 204,
+                  "slow control");
+            st = ptero_server_resources(hasty, "d3aac109", &out);
+            expect_error("the new handle's timeout applies", st, PTERO_STATUS_TIMEOUT, out, "300ms");
+            ptero_client_free(hasty); /* freed first: the other handle stays usable */
+            CHECK(panel_post("/__fake/clear_faults", NULL) == 204, "clear_faults control");
+            st = ptero_server_resources(patient, "d3aac109", &out);
+            EXPECT_STATUS("the first handle still works", st, PTERO_STATUS_OK, out);
+            ptero_string_free(out);
+
+            hasty = (PteroClient *)&hasty;
+            st = ptero_client_with_timeout(patient, 0, &hasty);
+            error = ptero_last_error();
+            CHECK(hasty == NULL, "a refused ptero_client_with_timeout sets *out_client to NULL");
+            expect_error("a timeout of 0 is refused", st, PTERO_STATUS_INVALID_ARGUMENT, error, "`timeout_ms`");
+            st = ptero_client_with_timeout(NULL, 300, &hasty);
+            error = ptero_last_error();
+            expect_error("a NULL client is refused", st, PTERO_STATUS_INVALID_ARGUMENT, error, "`client` is NULL");
+            error = NULL;
+            CHECK(ptero_client_with_timeout(patient, 300, NULL) == PTERO_STATUS_INVALID_ARGUMENT, "NULL out_client");
+            ptero_string_free(ptero_last_error());
+            ptero_client_free(patient);
+        }
+    }
 
     /* Nothing listening (port 1 on loopback). */
     st = ptero_client_new("http://127.0.0.1:1", OWNER_KEY, "{\"max_retries\":0}", &nowhere);
@@ -274,6 +319,13 @@ static void constructor_and_statics(void) {
     st = ptero_client_new(panel_url(), OWNER_KEY, "{\"ca_cert_pem\":\"not a certificate\"}", &client);
     error = ptero_last_error();
     refused("a bad CA certificate", st, error, "PEM");
+    st = ptero_client_new(panel_url(), OWNER_KEY, "{\"timeout_ms\":0}", &client);
+    error = ptero_last_error();
+    refused("a timeout of 0", st, error, "`timeout_ms`");
+    st = ptero_client_new("http://admin:hunter2secret@panel.example.com", OWNER_KEY, NULL, &client);
+    error = ptero_last_error();
+    EXPECT_LACKS("a refused URL never shows its password", error, "hunter2secret");
+    refused("credentials in the URL", st, error, "credentials");
     CHECK(ptero_client_new(panel_url(), OWNER_KEY, NULL, NULL) == PTERO_STATUS_INVALID_ARGUMENT,
           "NULL out_client");
     st = ptero_client_new(panel_url(), OWNER_KEY, NULL, NULL);
@@ -305,6 +357,9 @@ static void constructor_and_statics(void) {
     CHECK(strcmp(ptero_status_name(PTERO_STATUS_RATE_LIMITED), "PTERO_STATUS_RATE_LIMITED") == 0, "status name 3");
     CHECK(strcmp(ptero_status_name(PTERO_STATUS_NOT_JSON), "PTERO_STATUS_NOT_JSON") == 0, "status name 7");
     CHECK(strcmp(ptero_status_name(PTERO_STATUS_OTHER), "PTERO_STATUS_OTHER") == 0, "status name 9");
+    CHECK(strcmp(ptero_status_name(PTERO_STATUS_TOO_LARGE), "PTERO_STATUS_TOO_LARGE") == 0, "status name 10");
+    CHECK(strcmp(ptero_status_name(PTERO_STATUS_CANCELLED), "PTERO_STATUS_CANCELLED") == 0, "status name 11");
+    CHECK(strcmp(ptero_status_name(12), "PTERO_STATUS_UNKNOWN") == 0, "the next number is not a status yet");
     CHECK(strcmp(ptero_status_name(-1), "PTERO_STATUS_UNKNOWN") == 0, "an unknown status number is safe");
     CHECK(strcmp(ptero_status_name(4242), "PTERO_STATUS_UNKNOWN") == 0, "an unknown status number is safe");
     CHECK(strchr(ptero_version(), '.') != NULL, "ptero_version looks like a version");

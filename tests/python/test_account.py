@@ -26,7 +26,11 @@ def _ed25519_key(seed: int = 1) -> tuple[str, str]:
 
 def _rsa_key(bits: int) -> str:
     n = (1 << (bits - 1)) | 1
-    blob = _ssh_string(b"ssh-rsa") + _ssh_string(b"\x01\x00\x01") + _ssh_string(b"\x00" + n.to_bytes(bits // 8, "big"))
+    blob = (
+        _ssh_string(b"ssh-rsa")
+        + _ssh_string(b"\x01\x00\x01")
+        + _ssh_string(b"\x00" + n.to_bytes(bits // 8, "big"))
+    )
     return f"ssh-rsa {base64.b64encode(blob).decode()}"
 
 
@@ -249,12 +253,14 @@ def test_api_key_create_answers_the_whole_key_which_works(client: pterodactyl.Cl
         assert fresh.account.get()["username"] == "owner"
 
 
-def test_api_key_without_a_description_is_the_panels_422(client: pterodactyl.Client, panel: Panel) -> None:
-    # The key is always sent (`description` is declared nullable), but the panel's
-    # `required|nullable` still refuses null: Laravel's `required` is implicit.
+def test_api_key_description_is_required(client: pterodactyl.Client, panel: Panel) -> None:
+    # The panel's `required|nullable` refuses null as well (Laravel's `required` is implicit).
+    with pytest.raises(pterodactyl.InvalidInputError, match="`description`"):
+        client.call("account.api_keys.create", description=None)
+    assert panel.requests() == []
+    # An empty description becomes null on the panel (ConvertEmptyStringsToNull): its 422.
     with pytest.raises(pterodactyl.ValidationError) as info:
-        client.account.api_keys.create()
-    assert body_of(panel.last_request()) == {"description": None}
+        client.account.api_keys.create("")
     assert (info.value.errors[0]["source_field"], info.value.errors[0]["rule"]) == ("description", "required")
 
 
@@ -317,7 +323,9 @@ def test_ssh_key_create_list_and_delete(client: pterodactyl.Client, panel: Panel
         (_rsa_key(1024), "RSA keys must be at least 2048 bytes in length."),
     ],
 )
-def test_ssh_key_that_the_panel_refuses_is_422(client: pterodactyl.Client, public_key: str, detail: str) -> None:
+def test_ssh_key_that_the_panel_refuses_is_422(
+    client: pterodactyl.Client, public_key: str, detail: str
+) -> None:
     with pytest.raises(pterodactyl.ValidationError) as info:
         client.account.ssh_keys.create("bad", public_key)
     assert info.value.errors[0]["source_field"] == "public_key"

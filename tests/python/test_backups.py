@@ -33,7 +33,11 @@ def test_list_is_a_page_with_the_backup_count(client: pterodactyl.Client, panel:
         "completed_at": "2024-10-20T03:01:12+00:00",
     }
     failed = page["data"][1]
-    assert (failed["is_successful"], failed["checksum"], failed["ignored_files"]) == (False, None, ["*.log", "cache/"])
+    assert (failed["is_successful"], failed["checksum"], failed["ignored_files"]) == (
+        False,
+        None,
+        ["*.log", "cache/"],
+    )
     # The failed backup does not count.
     assert page["meta"]["backup_count"] == 1
     assert page["meta"]["pagination"]["total"] == 2
@@ -153,7 +157,9 @@ def test_restore_of_an_unfinished_backup_is_400(client: pterodactyl.Client) -> N
     assert "not completed" in str(info.value)
 
 
-def test_delete_of_a_locked_backup_is_400_then_works_unlocked(client: pterodactyl.Client, panel: Panel) -> None:
+def test_delete_of_a_locked_backup_is_400_then_works_unlocked(
+    client: pterodactyl.Client, panel: Panel
+) -> None:
     backups = client.server(SURVIVAL).backups
     with pytest.raises(pterodactyl.ApiError) as info:
         backups.delete(WEEKLY)

@@ -69,7 +69,9 @@ def test_create_beyond_the_limit_is_400(client: pterodactyl.Client) -> None:
         ("stats", "bad remote", "remote", "regex"),
     ],
 )
-def test_create_is_validated(client: pterodactyl.Client, name: str, remote: str, field: str, rule: str) -> None:
+def test_create_is_validated(
+    client: pterodactyl.Client, name: str, remote: str, field: str, rule: str
+) -> None:
     with pytest.raises(pterodactyl.ValidationError) as info:
         client.server(SURVIVAL).databases.create(name, remote)
     assert info.value.status == 422

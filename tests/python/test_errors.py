@@ -103,14 +103,15 @@ def test_suspended_server_is_409(client: pterodactyl.Client) -> None:
     assert info.value.code == "ServerStateConflictException"
 
 
-def test_bad_signal_is_422_with_field_and_rule(client: pterodactyl.Client) -> None:
+def test_short_database_name_is_422_with_field_and_rule(client: pterodactyl.Client) -> None:
+    # (A bad power signal no longer reaches the panel: the core refuses it, see test_core_checks.)
     with pytest.raises(pterodactyl.ValidationError) as info:
-        client.server(SURVIVAL).power("explode")  # type: ignore[arg-type]
+        client.server(SURVIVAL).databases.create("ab", "%")
     e = info.value
     assert e.status == 422 and e.code == "ValidationException"
-    assert str(e) == e.detail == "The selected signal is invalid."
-    assert e.errors[0]["source_field"] == "signal"
-    assert e.errors[0]["rule"] == "in"
+    assert str(e) == e.detail == "The database must be at least 3 characters."
+    assert e.errors[0]["source_field"] == "database"
+    assert e.errors[0]["rule"] == "min"
 
 
 def test_unknown_docker_image_is_422(client: pterodactyl.Client) -> None:
@@ -234,16 +235,19 @@ def test_page_without_pagination_is_decode_error(broken_panel: str) -> None:
 
 def test_several_validation_messages_are_all_kept(client: pterodactyl.Client) -> None:
     with pytest.raises(pterodactyl.ValidationError) as info:
-        client.call("server.settings.rename", server=SURVIVAL)
+        client.server(SURVIVAL).databases.create("a!", "bad remote")
     e = info.value
-    assert [item["source_field"] for item in e.errors] == ["name"]
-    assert e.errors[0]["rule"] == "required"
-    assert str(e) == "The name field is required."
+    assert [(item["source_field"], item["rule"]) for item in e.errors] == [
+        ("database", "alpha_dash"),
+        ("database", "min"),
+        ("remote", "regex"),
+    ]
+    assert str(e) == " ".join(item["detail"] for item in e.errors)
 
 
 def test_exceptions_pickle_with_their_attributes(client: pterodactyl.Client) -> None:
     with pytest.raises(pterodactyl.ValidationError) as info:
-        client.server(SURVIVAL).power("explode")  # type: ignore[arg-type]
+        client.server(SURVIVAL).databases.create("ab", "%")
     copy = pickle.loads(pickle.dumps(info.value))
     assert type(copy) is pterodactyl.ValidationError
     assert (str(copy), copy.status, copy.code, copy.errors) == (

@@ -6,7 +6,6 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any
 
 import pytest
 
@@ -170,9 +169,13 @@ def test_upload_url_accepts_a_multipart_upload(client: pterodactyl.Client, panel
     assert signed["url"].startswith(f"{panel.url}/upload/file?token=")
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="plugin.jar"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode() + b"PK\x03\x04jar" + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="plugin.jar"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n"
+        ).encode()
+        + b"PK\x03\x04jar"
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     upload = urllib.request.Request(
         signed["url"] + "&directory=/plugins",
         data=body,
@@ -189,12 +192,12 @@ def test_upload_url_accepts_a_multipart_upload(client: pterodactyl.Client, panel
 
 def test_rename(client: pterodactyl.Client, panel: Panel) -> None:
     files = client.server(SURVIVAL).files
-    assert files.rename([{"from": "eula.txt", "to": "eula.bak"}], "/") is None
+    assert files.rename("/", [{"from": "eula.txt", "to": "eula.bak"}]) is None
     request = panel.last_request()
     assert (request["method"], request["path"]) == ("PUT", f"/api/client/servers/{SURVIVAL}/files/rename")
     assert body_of(request) == {"root": "/", "files": [{"from": "eula.txt", "to": "eula.bak"}]}
-    files.rename([{"from": "eula.bak", "to": "eula.txt"}], "/logs/..")
-    files.rename([{"from": "latest.log", "to": "old/previous.log"}], "/logs")
+    files.rename("/logs/..", [{"from": "eula.bak", "to": "eula.txt"}])
+    files.rename("/logs", [{"from": "latest.log", "to": "old/previous.log"}])
     assert names(files.list(directory="logs")) == ["old"]
     assert names(files.list(directory="logs/old")) == ["previous.log"]
     assert "eula.txt" in names(files.list())
@@ -202,7 +205,7 @@ def test_rename(client: pterodactyl.Client, panel: Panel) -> None:
 
 def test_rename_onto_an_existing_file_is_400(client: pterodactyl.Client) -> None:
     with pytest.raises(pterodactyl.ApiError) as info:
-        client.server(SURVIVAL).files.rename([{"from": "eula.txt", "to": "server.properties"}], "/")
+        client.server(SURVIVAL).files.rename("/", [{"from": "eula.txt", "to": "server.properties"}])
     assert info.value.status == 400
     assert "destination already exists" in str(info.value)
 
@@ -218,41 +221,27 @@ def test_copy(client: pterodactyl.Client, panel: Panel) -> None:
 
 def test_delete(client: pterodactyl.Client, panel: Panel) -> None:
     files = client.server(SURVIVAL).files
-    assert files.delete(["eula.txt", "logs"], "/") is None
+    assert files.delete("/", ["eula.txt", "logs"]) is None
     request = panel.last_request()
     assert (request["method"], request["path"]) == ("POST", f"/api/client/servers/{SURVIVAL}/files/delete")
     assert body_of(request) == {"root": "/", "files": ["eula.txt", "logs"]}
     assert names(files.list()) == ["plugins", "world", "server.properties"]
-    files.delete(["level.dat"], root="/world")
+    files.delete("/world", ["level.dat"])
     assert body_of(panel.last_request()) == {"root": "/world", "files": ["level.dat"]}
     assert files.list(directory="world") == []
 
 
-@pytest.mark.parametrize(
-    ("call", "check"),
-    [
-        (
-            lambda f: f.rename([{"from": "eula.txt", "to": "eula.bak"}]),
-            lambda f: "eula.bak" in names(f.list()),
-        ),
-        (lambda f: f.delete(["eula.txt"]), lambda f: "eula.txt" not in names(f.list())),
-        (
-            lambda f: f.chmod([{"file": "eula.txt", "mode": "600"}]),
-            lambda f: next(e for e in f.list() if e["name"] == "eula.txt")["mode_bits"] == "600",
-        ),
-    ],
-    ids=["rename", "delete", "chmod"],
-)
-def test_root_left_out_means_the_servers_root(
-    client: pterodactyl.Client, panel: Panel, call: Any, check: Any
+@pytest.mark.parametrize("op_id", ["server.files.rename", "server.files.delete", "server.files.chmod"])
+def test_root_is_required_where_the_panel_requires_it(
+    client: pterodactyl.Client, panel: Panel, op_id: str
 ) -> None:
-    # The panel's rule for `root` here is `required|nullable|string`: Laravel's `required` is
-    # implicit, so it refuses null (422 "The root field is required.") as well as a missing key.
-    # The methods document "`/` when null", so leaving `root` out must send "/".
-    files = client.server(SURVIVAL).files
-    call(files)
-    assert body_of(panel.last_request())["root"] == "/"
-    assert check(files)
+    # The panel's rule is `required|nullable|string`, and Laravel's `required` refuses null
+    # too: the core asks for `root` instead of sending something the panel answers with 422.
+    with pytest.raises(pterodactyl.InvalidInputError, match="`root`"):
+        client.call(op_id, server=SURVIVAL, files=[])
+    with pytest.raises(pterodactyl.InvalidInputError, match="`root`"):
+        client.call(op_id, server=SURVIVAL, root=None, files=[])
+    assert panel.requests() == []
 
 
 def test_create_folder(client: pterodactyl.Client, panel: Panel) -> None:
@@ -273,7 +262,7 @@ def test_create_folder(client: pterodactyl.Client, panel: Panel) -> None:
 
 def test_chmod_sends_the_mode_as_octal_digits(client: pterodactyl.Client, panel: Panel) -> None:
     files = client.server(SURVIVAL).files
-    assert files.chmod([{"file": "server.properties", "mode": "600"}], "/") is None
+    assert files.chmod("/", [{"file": "server.properties", "mode": "600"}]) is None
     request = panel.last_request()
     assert (request["method"], request["path"]) == ("POST", f"/api/client/servers/{SURVIVAL}/files/chmod")
     assert body_of(request) == {"root": "/", "files": [{"file": "server.properties", "mode": "600"}]}
@@ -284,14 +273,14 @@ def test_chmod_sends_the_mode_as_octal_digits(client: pterodactyl.Client, panel:
 def test_chmod_with_a_mode_that_is_not_octal_is_400(client: pterodactyl.Client) -> None:
     # Numeric for the panel's `numeric` rule, refused by Wings' `ParseUint(mode, 8, 32)`.
     with pytest.raises(pterodactyl.ApiError) as info:
-        client.server(SURVIVAL).files.chmod([{"file": "server.properties", "mode": "89"}], "/")
+        client.server(SURVIVAL).files.chmod("/", [{"file": "server.properties", "mode": "89"}])
     assert info.value.status == 400
     assert "Invalid file mode." in str(info.value)
 
 
 def test_chmod_with_a_mode_that_is_not_a_number_is_422(client: pterodactyl.Client) -> None:
     with pytest.raises(pterodactyl.ValidationError) as info:
-        client.server(SURVIVAL).files.chmod([{"file": "server.properties", "mode": "rw"}], "/")
+        client.server(SURVIVAL).files.chmod("/", [{"file": "server.properties", "mode": "rw"}])
     assert (info.value.errors[0]["source_field"], info.value.errors[0]["rule"]) == ("files.0.mode", "numeric")
 
 
@@ -305,7 +294,7 @@ def test_compress_then_decompress(client: pterodactyl.Client, panel: Panel) -> N
     assert (archive["is_file"], archive["mimetype"]) == (True, "application/tar+gzip")
     assert archive["name"] in names(files.list())
 
-    files.delete(["logs", "eula.txt"], "/")
+    files.delete("/", ["logs", "eula.txt"])
     assert files.decompress(archive["name"]) is None
     request = panel.last_request()
     assert (request["method"], request["path"]) == (

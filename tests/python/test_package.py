@@ -57,6 +57,6 @@ def test_rate_limit_headers_are_read(client: pterodactyl.Client) -> None:
 def test_reprs(client: pterodactyl.Client) -> None:
     srv = client.server("d3aac109")
     assert repr(srv) == "<pterodactyl.ServerHandle 'd3aac109'>"
-    assert repr(srv.allocations) == "<pterodactyl.Allocations of 'd3aac109'>"
+    assert repr(srv.allocations) == "<pterodactyl.Allocations of <pterodactyl.ServerHandle 'd3aac109'>>"
     assert repr(client).startswith("<pterodactyl.Client 'http://127.0.0.1:")
     assert "PageIterator" in repr(client.servers.iter())

@@ -9,9 +9,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from conftest import OWNER_KEY, SURVIVAL, Panel
 
 import pterodactyl
+from conftest import OWNER_KEY, SURVIVAL, Panel
 
 
 @pytest.fixture

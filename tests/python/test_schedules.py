@@ -19,7 +19,13 @@ def test_list_includes_the_tasks(client: pterodactyl.Client, panel: Panel) -> No
     assert len(schedules) == 1
     nightly = schedules[0]
     assert (nightly["id"], nightly["name"], nightly["is_active"]) == (1, "Nightly restart", True)
-    assert nightly["cron"] == {"day_of_week": "*", "day_of_month": "*", "month": "*", "hour": "4", "minute": "0"}
+    assert nightly["cron"] == {
+        "day_of_week": "*",
+        "day_of_month": "*",
+        "month": "*",
+        "hour": "4",
+        "minute": "0",
+    }
     assert (nightly["only_when_online"], nightly["is_processing"]) == (True, False)
     assert nightly["last_run_at"] == "2024-10-21T04:00:00+00:00"
     # The `tasks` list is unwrapped like any other relationship.
@@ -27,7 +33,11 @@ def test_list_includes_the_tasks(client: pterodactyl.Client, panel: Panel) -> No
     assert [(t["id"], t["sequence_id"], t["action"], t["payload"]) for t in tasks] == [
         (1, 1, "command", "say Restarting in 5 minutes")
     ]
-    assert (tasks[0]["time_offset"], tasks[0]["is_queued"], tasks[0]["continue_on_failure"]) == (0, False, False)
+    assert (tasks[0]["time_offset"], tasks[0]["is_queued"], tasks[0]["continue_on_failure"]) == (
+        0,
+        False,
+        False,
+    )
     assert client.call("server.schedules.list", server=SURVIVAL) == schedules
 
 
@@ -83,7 +93,9 @@ def test_create_with_a_long_name_is_422(client: pterodactyl.Client) -> None:
 
 
 def test_update_replaces_every_field(client: pterodactyl.Client, panel: Panel) -> None:
-    updated = client.server(SURVIVAL).schedules.update(1, "Morning restart", "30", "6", "*", "*", "1-5", False, False)
+    updated = client.server(SURVIVAL).schedules.update(
+        1, "Morning restart", "30", "6", "*", "*", "1-5", False, False
+    )
     request = panel.last_request()
     assert (request["method"], request["path"]) == ("POST", f"/api/client/servers/{SURVIVAL}/schedules/1")
     assert body_of(request) == {
@@ -97,7 +109,13 @@ def test_update_replaces_every_field(client: pterodactyl.Client, panel: Panel) -
         "only_when_online": False,
     }
     assert updated["name"] == "Morning restart"
-    assert updated["cron"] == {"day_of_week": "1-5", "day_of_month": "*", "month": "*", "hour": "6", "minute": "30"}
+    assert updated["cron"] == {
+        "day_of_week": "1-5",
+        "day_of_month": "*",
+        "month": "*",
+        "hour": "6",
+        "minute": "30",
+    }
     assert (updated["is_active"], updated["only_when_online"]) == (False, False)
     assert len(updated["relationships"]["tasks"]) == 1
 

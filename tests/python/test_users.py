@@ -12,7 +12,13 @@ from conftest import SUBUSER_KEY, SURVIVAL, Panel, body_of
 HELPER_UUID = "8b1d3e5f-7a9c-4e2b-8d4f-6a8c0e2b4d6f"
 MANAGER_UUID = "4d2a9c7e-3b1f-4e8a-a6d5-9f0e1c2b3a4d"
 STRANGER_UUID = "c0ffee00-1234-4abc-9def-0123456789ab"
-HELPER_PERMISSIONS = ["websocket.connect", "control.console", "control.start", "allocation.read", "activity.read"]
+HELPER_PERMISSIONS = [
+    "websocket.connect",
+    "control.console",
+    "control.start",
+    "allocation.read",
+    "activity.read",
+]
 
 
 def test_list(client: pterodactyl.Client, panel: Panel) -> None:
@@ -44,7 +50,9 @@ def test_get_of_someone_who_is_not_a_subuser_is_404(client: pterodactyl.Client) 
         client.server(SURVIVAL).users.get(STRANGER_UUID)
 
 
-def test_create_makes_an_account_and_keeps_known_permissions(client: pterodactyl.Client, panel: Panel) -> None:
+def test_create_makes_an_account_and_keeps_known_permissions(
+    client: pterodactyl.Client, panel: Panel
+) -> None:
     users = client.server(SURVIVAL).users
     created = users.create("new.person@example.com", ["control.console", "no.such.permission"])
     request = panel.last_request()
@@ -127,7 +135,10 @@ def test_subuser_may_grant_only_what_it_holds(manager: pterodactyl.Client) -> No
     users = manager.server(SURVIVAL).users
     with pytest.raises(pterodactyl.PermissionDeniedError) as info:
         users.create("someone@example.com", ["control.start"])
-    assert str(info.value) == "Cannot assign permissions to a subuser that your account does not actively possess."
+    assert (
+        str(info.value)
+        == "Cannot assign permissions to a subuser that your account does not actively possess."
+    )
     created = users.create("someone@example.com", ["control.console", "backup.read"])
     assert created["permissions"] == ["control.console", "backup.read", "websocket.connect"]
 

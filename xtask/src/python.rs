@@ -56,15 +56,15 @@ pub fn generate(ops: &[Operation]) -> String {
          from __future__ import annotations\n\n\
          import builtins\n\
          from collections.abc import Iterator, Mapping, Sequence\n\
-         from typing import Any, Literal, Optional, Protocol, Union\n\n\
+         from typing import Any, Literal, Protocol\n\n\
          from . import types as t\n\
-         from ._util import include_list, text_of\n\n\n\
+         from ._util import include_list, str_list, text_of\n\n\n\
          class _Owner(Protocol):\n\
          \x20   \"\"\"What a group calls through: the client, or a server handle (which adds ``server``).\"\"\"\n\n\
          \x20   def _call(self, op_id: str, params: dict[str, Any]) -> Any: ...\n\
          \x20   def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]: ...\n\
          \x20   def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes: ...\n\
-         \x20   def _call_content(self, op_id: str, params: dict[str, Any], content: bytes) -> Any: ...\n\n\n\
+         \x20   def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any: ...\n\n\n\
          class _Group:\n\
          \x20   \"\"\"One group of operations (``srv.files``): holds what it calls through.\"\"\"\n\n\
          \x20   __slots__ = (\"_owner\",)\n\n\
@@ -101,6 +101,18 @@ fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
         let _ = writeln!(out, "class {name}:");
         let _ = writeln!(out, "    \"\"\"The operations that hang off {what}.\"\"\"\n");
         out.push_str("    __slots__ = ()\n");
+        // What the groups call through: `Client` and `ServerHandle` define these.
+        for (name, params, ret) in [
+            ("_call", "params: dict[str, Any]", "Any"),
+            ("_iter", "params: dict[str, Any]", "Iterator[Any]"),
+            ("_call_bytes", "params: dict[str, Any]", "bytes"),
+            ("_call_content", "params: dict[str, Any], content: bytes | str", "Any"),
+        ] {
+            let _ = writeln!(
+                out,
+                "\n    def {name}(self, op_id: str, {params}) -> {ret}:\n        raise NotImplementedError"
+            );
+        }
     } else {
         let ids: Vec<String> = c.methods.iter().map(|o| format!("``{}``", o.id)).collect();
         let _ = writeln!(out, "class {name}(_Group):");
@@ -153,16 +165,16 @@ fn py_type(p: &Param) -> String {
         Kind::Enum(values) => {
             format!("Literal[{}]", values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", "))
         }
-        Kind::List => "Sequence[str]".to_owned(),
-        Kind::Include => "Union[str, Sequence[str]]".to_owned(),
+        Kind::List => "str | Sequence[str]".to_owned(),
+        Kind::Include => "str | Sequence[str]".to_owned(),
         Kind::Filter(_) => "Mapping[str, str]".to_owned(),
         Kind::Objects => "Sequence[Mapping[str, Any]]".to_owned(),
-        Kind::Bytes => "Union[bytes, str]".to_owned(),
+        Kind::Bytes => "bytes | str".to_owned(),
     };
     if p.is_required() {
         base
     } else {
-        format!("Optional[{base}]")
+        format!("{base} | None")
     }
 }
 
@@ -170,7 +182,7 @@ fn py_type(p: &Param) -> String {
 fn py_value(p: &Param) -> String {
     let n = p.name;
     match p.kind {
-        Kind::List => format!("None if {n} is None else list({n})"),
+        Kind::List => format!("str_list({n})"),
         Kind::Include => format!("include_list({n})"),
         Kind::Filter(_) => format!("None if {n} is None else dict({n})"),
         Kind::Objects => format!("None if {n} is None else [dict(o) for o in {n}]"),
