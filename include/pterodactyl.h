@@ -672,8 +672,9 @@ enum PteroStatus ptero_server_files_list(const struct PteroClient *client,
  * - `server`: The server's short identifier (`d3aac109`) or UUID.
  * - `file`: The file's path.
  *
- * Result: the bytes in `*out_bytes` (`*out_len` of them), freed with `ptero_bytes_free`;
- * `*out_json` is `null` on success, the error object otherwise.
+ * Result: the bytes in `*out_bytes` (`*out_len` of them; an empty file is a non-NULL pointer and
+ * 0), freed with `ptero_bytes_free`; `*out_json` is `null` on success. On failure `*out_bytes`
+ * is NULL, `*out_len` 0 and `*out_json` the error object.
  *
  * A subuser needs `file.read-content`.
  *
@@ -942,7 +943,7 @@ enum PteroStatus ptero_server_schedules_list(const struct PteroClient *client,
  *
  * - `server`: The server's short identifier (`d3aac109`) or UUID.
  * - `name`: Display name (at most 191 characters).
- * - `minute`: Cron minute field, e.g. `*/5` (a string, as the panel requires).
+ * - `minute`: Cron minute field, e.g. `0,30` or `*` (a string, as the panel requires).
  * - `hour`: Cron hour field, e.g. `*`.
  * - `day_of_month`: Cron day-of-month field, e.g. `*`.
  * - `month`: Cron month field, e.g. `*`.
@@ -996,7 +997,7 @@ enum PteroStatus ptero_server_schedules_get(const struct PteroClient *client,
  * - `server`: The server's short identifier (`d3aac109`) or UUID.
  * - `schedule`: The schedule's id.
  * - `name`: Display name (at most 191 characters).
- * - `minute`: Cron minute field, e.g. `*/5` (a string, as the panel requires).
+ * - `minute`: Cron minute field, e.g. `0,30` or `*` (a string, as the panel requires).
  * - `hour`: Cron hour field, e.g. `*`.
  * - `day_of_month`: Cron day-of-month field, e.g. `*`.
  * - `month`: Cron month field, e.g. `*`.

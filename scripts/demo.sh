@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Starts the fake panel on a free port, runs the Rust, C and Python examples against it, stops it.
+# Starts the fake panel on a free port, runs the Rust, C and Python examples against it (the same
+# story in two acts: servers, power, allocations, settings, activity; then a backup, a schedule,
+# a subuser and a file), resetting the panel between them, and stops it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET_DIR=${TARGET_DIR:-target}

@@ -326,7 +326,7 @@ const ACTIVITY_PER_PAGE: Param = query_opt("per_page", Kind::Int, "Page size, 1 
 const POWER_SIGNALS: &[&str] = &["start", "stop", "restart", "kill"];
 const TASK_ACTIONS: &[&str] = &["command", "power", "backup", "delete_files"];
 const CRON: [Param; 5] = [
-    body("minute", Kind::Str, "Cron minute field, e.g. `*/5` (a string, as the panel requires)."),
+    body("minute", Kind::Str, "Cron minute field, e.g. `0,30` or `*` (a string, as the panel requires)."),
     body("hour", Kind::Str, "Cron hour field, e.g. `*`."),
     body("day_of_month", Kind::Str, "Cron day-of-month field, e.g. `*`."),
     body("month", Kind::Str, "Cron month field, e.g. `*`."),
@@ -1241,6 +1241,15 @@ mod tests {
             }
             assert_eq!(op.paginated, matches!(op.returns, Returns::Page(_)), "{}", op.id);
             assert_eq!(op.returns == Returns::Nothing, matches!(op.success, 202 | 204), "{}", op.id);
+        }
+    }
+
+    #[test]
+    fn docs_can_go_into_a_c_comment() {
+        // cbindgen copies them into `/** ... */`: a `*/` would end the comment early.
+        for op in OPERATIONS {
+            assert!(!op.summary.contains("*/"), "{}", op.id);
+            assert!(op.params.iter().all(|p| !p.doc.contains("*/")), "{}", op.id);
         }
     }
 

@@ -217,6 +217,7 @@ async fn read_body(mut resp: reqwest::Response, max: u64) -> Result<Bytes, Failu
     let mut first: Option<Bytes> = None;
     let mut joined: Option<BytesMut> = None;
     let mut total: u64 = 0;
+    let announced = resp.content_length().unwrap_or(0).min(max);
     while let Some(chunk) = resp.chunk().await.map_err(Failure::Http)? {
         total = total.saturating_add(chunk.len() as u64);
         if total > max {
@@ -227,8 +228,8 @@ async fn read_body(mut resp: reqwest::Response, max: u64) -> Result<Bytes, Failu
             (None, None) => first = Some(chunk),
             (Some(_), None) => {
                 let head = first.take().unwrap_or_default();
-                let hint = resp.content_length().unwrap_or(0).min(max) as usize;
-                let mut buf = BytesMut::with_capacity(hint.max(head.len() + chunk.len()));
+                let hint = usize::try_from(announced).unwrap_or(0).max(head.len() + chunk.len());
+                let mut buf = BytesMut::with_capacity(hint);
                 buf.extend_from_slice(&head);
                 buf.extend_from_slice(&chunk);
                 joined = Some(buf);

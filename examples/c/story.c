@@ -63,6 +63,8 @@ static void next(char **out, cJSON **doc) {
     *doc = NULL;
 }
 
+static int second_act(const PteroClient *client); /* at the end of this file */
+
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : getenv("PTERO_URL");
     const char *key = argc > 2 ? argv[2] : getenv("PTERO_KEY");
@@ -165,6 +167,8 @@ int main(int argc, char **argv) {
     printf("\nA server that is not ours: %s, HTTP %lld: %s\n", ptero_status_name((int)st), number(doc, "http_status"),
            text(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "errors"), 0), "detail"));
 
+    if (second_act(client) != 0) goto cleanup;
+
     /* Leave the server as we found it: stopped. */
     next(&out, &doc);
     st = ptero_server_power(client, SERVER, "stop", &out);
@@ -176,5 +180,99 @@ cleanup:
     cJSON_Delete(doc);
     ptero_string_free(out);
     ptero_client_free(client);
+    return rc;
+}
+
+/* =============================================================================================
+ * Second act: a backup, an hourly schedule with a task, a new subuser, and a file written, read
+ * back as bytes and listed. Runs from main() while the server is still up.
+ * ============================================================================================= */
+static int second_act(const PteroClient *client) {
+    static const char motd[] = "Welcome to Survival!\n";
+    char *out = NULL;
+    cJSON *doc = NULL;
+    const cJSON *item = NULL;
+    const cJSON *perm = NULL;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    long long schedule = -1;
+    PteroStatus st;
+    int rc = 1;
+
+    /* 9. A backup, then the server's backups. */
+    st = ptero_server_backups_create(client, SERVER, "Before the update", "*.log", -1, &out);
+    if (failed("server.backups.create", st, out) || (doc = parse("backups.create", out)) == NULL) goto cleanup;
+    printf("\nBackup \"%s\" started (%s)\n", text(doc, "name"), text(doc, "uuid"));
+    next(&out, &doc);
+    st = ptero_server_backups_list(client, SERVER, NULL, &out);
+    if (failed("server.backups.list", st, out) || (doc = parse("backups.list", out)) == NULL) goto cleanup;
+    cJSON_ArrayForEach(item, cJSON_GetObjectItemCaseSensitive(doc, "data")) {
+        const char *state = cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(item, "completed_at")) ? "running"
+                            : cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_successful")) ? "done"
+                                                                                                   : "failed";
+        printf("  %s  %-20s %-8s %lld bytes\n", text(item, "uuid"), text(item, "name"), state, number(item, "bytes"));
+    }
+
+    /* 10. An hourly schedule (active; only_when_online left to the panel) with one task. */
+    next(&out, &doc);
+    st = ptero_server_schedules_create(client, SERVER, "Hourly reminder", "0", "*", "*", "*", "*", 1, -1, &out);
+    if (failed("server.schedules.create", st, out) || (doc = parse("schedules.create", out)) == NULL) goto cleanup;
+    schedule = number(doc, "id");
+    next(&out, &doc);
+    st = ptero_server_schedules_tasks_create(client, SERVER, (uint64_t)schedule, "command", "say Vote for us!", 0, -1,
+                                             -1, &out);
+    if (failed("server.schedules.tasks.create", st, out) || (doc = parse("tasks.create", out)) == NULL) goto cleanup;
+    printf("\nSchedule #%lld, task #%lld: %s \"%s\"\n", schedule, number(doc, "id"), text(doc, "action"),
+           text(doc, "payload"));
+    next(&out, &doc);
+    st = ptero_server_schedules_list(client, SERVER, &out);
+    if (failed("server.schedules.list", st, out) || (doc = parse("schedules.list", out)) == NULL) goto cleanup;
+    cJSON_ArrayForEach(item, doc) {
+        const cJSON *cron = cJSON_GetObjectItemCaseSensitive(item, "cron");
+        const cJSON *tasks = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(item, "relationships"),
+                                                              "tasks");
+        printf("  #%-3lld %-18s %s %s %s %s %s  tasks=%d\n", number(item, "id"), text(item, "name"),
+               text(cron, "minute"), text(cron, "hour"), text(cron, "day_of_month"), text(cron, "month"),
+               text(cron, "day_of_week"), cJSON_GetArraySize(tasks));
+    }
+
+    /* 11. A subuser by email with two permissions (the panel adds websocket.connect). */
+    next(&out, &doc);
+    st = ptero_server_users_create(client, SERVER, "moderator@example.com", "[\"control.console\", \"file.read\"]",
+                                   &out);
+    if (failed("server.users.create", st, out)) goto cleanup;
+    next(&out, &doc);
+    st = ptero_server_users_list(client, SERVER, &out);
+    if (failed("server.users.list", st, out) || (doc = parse("users.list", out)) == NULL) goto cleanup;
+    printf("\nSubusers:\n");
+    cJSON_ArrayForEach(item, doc) {
+        printf("  %-24s", text(item, "email"));
+        cJSON_ArrayForEach(perm, cJSON_GetObjectItemCaseSensitive(item, "permissions")) {
+            printf(" %s", cJSON_GetStringValue(perm));
+        }
+        printf("\n");
+    }
+
+    /* 12. A file: written from bytes, read back as bytes (freed with ptero_bytes_free), listed. */
+    next(&out, &doc);
+    st = ptero_server_files_write(client, SERVER, "/motd.txt", (const uint8_t *)motd, strlen(motd), &out);
+    if (failed("server.files.write", st, out)) goto cleanup;
+    next(&out, &doc);
+    st = ptero_server_files_contents(client, SERVER, "/motd.txt", &bytes, &len, &out);
+    if (failed("server.files.contents", st, out)) goto cleanup;
+    printf("\nWrote /motd.txt; read back %zu bytes: %.*s", len, (int)len, (const char *)bytes);
+    next(&out, &doc);
+    st = ptero_server_files_list(client, SERVER, NULL, &out);
+    if (failed("server.files.list", st, out) || (doc = parse("files.list", out)) == NULL) goto cleanup;
+    cJSON_ArrayForEach(item, doc) {
+        const char *kind = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(item, "is_file")) ? "file" : "dir ";
+        printf("  %s %-10s %8lld bytes  %s\n", kind, text(item, "mode"), number(item, "size"), text(item, "name"));
+    }
+    rc = 0;
+
+cleanup:
+    ptero_bytes_free(bytes, len);
+    cJSON_Delete(doc);
+    ptero_string_free(out);
     return rc;
 }

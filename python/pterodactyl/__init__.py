@@ -16,8 +16,8 @@ Results are plain dicts and lists (described by the ``TypedDict`` classes of
 
 from . import types
 from ._api import (
-    AccountApi,
     AccountActivity,
+    AccountApi,
     Activity,
     Allocations,
     ApiKeys,
@@ -56,8 +56,8 @@ from .errors import (
 )
 
 __all__ = [
-    "AccountApi",
     "AccountActivity",
+    "AccountApi",
     "Activity",
     "Allocations",
     "ApiError",

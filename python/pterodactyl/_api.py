@@ -645,7 +645,7 @@ class Schedules(_Group):
         (``server.schedules.create``).
 
         :param name: Display name (at most 191 characters).
-        :param minute: Cron minute field, e.g. ``*/5`` (a string, as the panel requires).
+        :param minute: Cron minute field, e.g. ``0,30`` or ``*`` (a string, as the panel requires).
         :param hour: Cron hour field, e.g. ``*``.
         :param day_of_month: Cron day-of-month field, e.g. ``*``.
         :param month: Cron month field, e.g. ``*``.
@@ -693,7 +693,7 @@ class Schedules(_Group):
 
         :param schedule: The schedule's id.
         :param name: Display name (at most 191 characters).
-        :param minute: Cron minute field, e.g. ``*/5`` (a string, as the panel requires).
+        :param minute: Cron minute field, e.g. ``0,30`` or ``*`` (a string, as the panel requires).
         :param hour: Cron hour field, e.g. ``*``.
         :param day_of_month: Cron day-of-month field, e.g. ``*``.
         :param month: Cron month field, e.g. ``*``.

@@ -94,7 +94,7 @@ impl NativeClient {
         verify = true,
         max_retries = 3,
         user_agent = None,
-        max_response_bytes = 64 * 1024 * 1024,
+        max_response_bytes = 67_108_864,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(

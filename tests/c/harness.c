@@ -358,6 +358,22 @@ cJSON *panel_last_request(void) {
     return last;
 }
 
+cJSON *panel_last_body(void) {
+    cJSON *req = panel_last_request();
+    const char *text = json_str(req, "body");
+    cJSON *body = text ? cJSON_Parse(text) : NULL;
+    cJSON_Delete(req);
+    return body;
+}
+
+bool expect_no_requests_at(const char *file, int line, const char *what) {
+    char *log = panel_get("/__fake/requests");
+    bool ok = check_at(file, line, log != NULL && strcmp(log, "[]") == 0, what);
+    if (!ok) fprintf(stderr, "     requests: %.400s\n", log ? log : "(the log could not be read)");
+    free(log);
+    return ok;
+}
+
 void panel_reset(void) { CHECK(panel_post("/__fake/reset", NULL) == 204, "POST /__fake/reset answers 204"); }
 
 PteroClient *test_client(const char *key, const char *options_json) {

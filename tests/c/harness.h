@@ -126,6 +126,13 @@ char *panel_get(const char *path);
  * (cJSON_Delete it), or NULL when there is none. */
 cJSON *panel_last_request(void);
 
+/* The JSON body of the last recorded request, parsed (cJSON_Delete it), or NULL. */
+cJSON *panel_last_body(void);
+
+/* The fake panel recorded no request since its last reset: what a refused call must leave. */
+bool expect_no_requests_at(const char *file, int line, const char *what);
+#define EXPECT_NO_REQUESTS(what) expect_no_requests_at(__FILE__, __LINE__, (what))
+
 /* POST /__fake/reset, counted as a check. */
 void panel_reset(void);
 

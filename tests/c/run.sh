@@ -99,6 +99,19 @@ else
     fail "libpterodactyl.so exports other symbols: $(grep -v '^ptero_' <<<"$exported" | head -5 | tr '\n' ' ')"
 fi
 
+# The header on its own, as C11 and as C++17: every test includes it, so a broken header (say, a
+# doc comment holding "*/") is reported once here instead of as a wall of compiler errors.
+if "$CC" -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -x c include/pterodactyl.h 2>"$work/header.err" &&
+    "$CXX" -std=c++17 -Wall -Wextra -Wpedantic -Werror -fsyntax-only -x c++ include/pterodactyl.h \
+        2>>"$work/header.err"; then
+    ok "include/pterodactyl.h compiles on its own as C11 and C++17"
+else
+    head -n 20 "$work/header.err" >&2
+    fail "include/pterodactyl.h does not compile on its own (the C tests cannot be built)"
+    echo "$total_passed passed, $total_failed failed"
+    exit 1
+fi
+
 "$CC" "${cflags[@]}" -c tests/c/harness.c -o "$work/harness.o"
 for test in test_operations test_errors test_threads test_coverage test_account test_databases test_files \
     test_schedules test_users test_backups; do

@@ -5,7 +5,6 @@
  * backup throttle as PTERO_STATUS_RATE_LIMITED) and arguments refused before any request.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -18,14 +17,6 @@
 static PteroClient *owner;
 static PteroClient *manager; /* backup.read and backup.create only */
 static PteroClient *helper;  /* no backup permission */
-
-static cJSON *last_body(void) {
-    cJSON *req = panel_last_request();
-    const char *text = json_str(req, "body");
-    cJSON *body = text ? cJSON_Parse(text) : NULL;
-    cJSON_Delete(req);
-    return body;
-}
 
 static void list_and_get(void) {
     char *out = NULL;
@@ -111,7 +102,7 @@ static void lifecycle(void) {
     snprintf(uuid, sizeof uuid, "%s", json_str(doc, "uuid") ? json_str(doc, "uuid") : "");
     CHECK(strlen(uuid) == 36, "a backup uuid");
     cJSON_Delete(doc);
-    body = last_body();
+    body = panel_last_body();
     EXPECT_STR("ignored sent as one string", body, "ignored", "*.log\ncache/");
     EXPECT_BOOL("is_locked sent as a boolean", body, "is_locked", true);
     cJSON_Delete(body);
@@ -127,14 +118,14 @@ static void lifecycle(void) {
                        PTERO_STATUS_API_ERROR, 400, &out);
     EXPECT_STR("limit", doc, "errors.0.code", "TooManyBackupsException");
     cJSON_Delete(doc);
-    body = last_body();
+    body = panel_last_body();
     CHECK(cJSON_IsObject(body) && json_at(body, "name") == NULL && json_at(body, "ignored") == NULL &&
               json_at(body, "is_locked") == NULL,
           "NULL and -1 leave name, ignored and is_locked out");
     cJSON_Delete(body);
 
     EXPECT_OK_NULL("server_backups_restore", ptero_server_backups_restore(owner, SERVER, uuid, true, &out), &out);
-    body = last_body();
+    body = panel_last_body();
     EXPECT_BOOL("truncate sent", body, "truncate", true);
     cJSON_Delete(body);
 
@@ -235,12 +226,7 @@ static void bad_arguments(void) {
                    "`server` is NULL");
     CHECK(ptero_server_backups_create(owner, SERVER, NULL, NULL, -1, NULL) == PTERO_STATUS_INVALID_ARGUMENT,
           "NULL out_json starts no backup");
-    {
-        char *log = panel_get("/__fake/requests");
-        CHECK(log != NULL && strcmp(log, "[]") == 0, "nothing refused reached the panel");
-        if (log && strcmp(log, "[]") != 0) fprintf(stderr, "     requests: %.400s\n", log);
-        free(log);
-    }
+    EXPECT_NO_REQUESTS("nothing refused reached the panel");
 }
 
 int main(void) {

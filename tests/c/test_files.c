@@ -283,7 +283,6 @@ static void manage(void) {
 static void pull_and_urls(void) {
     char *out = NULL;
     cJSON *doc = NULL;
-    cJSON *req = NULL;
     cJSON *body = NULL;
     char prefix[256];
     static const char pulled[] = "Downloaded by the fake panel from https://example.com/plugins/Essentials.jar?v=2\n";
@@ -293,27 +292,23 @@ static void pull_and_urls(void) {
                    ptero_server_files_pull(owner, SERVER, "https://example.com/plugins/Essentials.jar?v=2", "/plugins",
                                            NULL, -1, -1, &out),
                    &out);
-    req = panel_last_request();
-    body = cJSON_Parse(json_str(req, "body") ? json_str(req, "body") : "");
+    body = panel_last_body();
     EXPECT_STR("url sent", body, "url", "https://example.com/plugins/Essentials.jar?v=2");
     EXPECT_STR("directory sent", body, "directory", "/plugins");
     CHECK(json_at(body, "filename") == NULL, "NULL filename is left out");
     CHECK(json_at(body, "use_header") == NULL && json_at(body, "foreground") == NULL, "-1 booleans are left out");
     cJSON_Delete(body);
-    cJSON_Delete(req);
     expect_contents("pulled into the directory under the URL's name", "/plugins/Essentials.jar", (const uint8_t *)pulled,
                     strlen(pulled));
 
     EXPECT_OK_NULL("pull with a filename, in the foreground",
                    ptero_server_files_pull(owner, SERVER, "https://example.com/get?id=7", NULL, "custom.jar", 0, 1, &out),
                    &out);
-    req = panel_last_request();
-    body = cJSON_Parse(json_str(req, "body") ? json_str(req, "body") : "");
+    body = panel_last_body();
     EXPECT_BOOL("0 is false", body, "use_header", false);
     EXPECT_BOOL("1 is true", body, "foreground", true);
     EXPECT_STR("filename sent", body, "filename", "custom.jar");
     cJSON_Delete(body);
-    cJSON_Delete(req);
     {
         cJSON *entry = listed("/", "custom.jar");
         CHECK(entry != NULL, "pulled under the given name");
@@ -389,12 +384,7 @@ static void bad_arguments(void) {
     EXPECT_REFUSED("NULL location", ptero_server_files_copy(owner, SERVER, NULL, &out), &out, "`location` is NULL");
     EXPECT_REFUSED("NULL folder name", ptero_server_files_create_folder(owner, SERVER, "/", NULL, &out), &out,
                    "`name` is NULL");
-    {
-        char *log = panel_get("/__fake/requests");
-        CHECK(log != NULL && strcmp(log, "[]") == 0, "nothing refused reached the panel");
-        if (log && strcmp(log, "[]") != 0) fprintf(stderr, "     requests: %.400s\n", log);
-        free(log);
-    }
+    EXPECT_NO_REQUESTS("nothing refused reached the panel");
     ptero_bytes_free(NULL, 0);
     ptero_bytes_free(NULL, 12);
     CHECK(true, "ptero_bytes_free(NULL, n) is a no-op");

@@ -6,7 +6,6 @@
  * server's schedule; 422 on bad input) and the optional arguments left out (-1, NULL).
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -16,15 +15,6 @@
 static PteroClient *owner;
 static PteroClient *manager; /* schedule.read only */
 static PteroClient *helper;  /* no schedule permission */
-
-/* The JSON body of the last request the panel received (cJSON_Delete it). */
-static cJSON *last_body(void) {
-    cJSON *req = panel_last_request();
-    const char *text = json_str(req, "body");
-    cJSON *body = text ? cJSON_Parse(text) : NULL;
-    cJSON_Delete(req);
-    return body;
-}
 
 static void read_seeded(void) {
     char *out = NULL;
@@ -95,7 +85,7 @@ static void lifecycle(void) {
     CHECK(json_str(doc, "next_run_at") != NULL, "next_run_at is computed");
     EXPECT_LEN("no tasks yet", doc, "relationships.tasks", 0);
     cJSON_Delete(doc);
-    body = last_body();
+    body = panel_last_body();
     EXPECT_STR("cron fields are sent as strings", body, "minute", "*/5");
     EXPECT_BOOL("is_active sent as a boolean", body, "is_active", true);
     CHECK(json_at(body, "only_when_online") == NULL, "-1 leaves only_when_online out");
@@ -111,7 +101,7 @@ static void lifecycle(void) {
     EXPECT_BOOL("deactivated", doc, "is_active", false);
     EXPECT_BOOL("only when online now", doc, "only_when_online", true);
     cJSON_Delete(doc);
-    body = last_body();
+    body = panel_last_body();
     EXPECT_BOOL("update sends every field: is_active", body, "is_active", false);
     EXPECT_BOOL("update sends every field: only_when_online", body, "only_when_online", true);
     cJSON_Delete(body);
@@ -129,7 +119,7 @@ static void lifecycle(void) {
     EXPECT_BOOL("continue_on_failure left out is false", doc, "continue_on_failure", false);
     EXPECT_BOOL("not queued", doc, "is_queued", false);
     cJSON_Delete(doc);
-    body = last_body();
+    body = panel_last_body();
     CHECK(json_at(body, "sequence_id") == NULL, "a negative sequence_id is left out");
     CHECK(json_at(body, "continue_on_failure") == NULL, "-1 leaves continue_on_failure out");
     EXPECT_INT("time_offset is a number", body, "time_offset", 0);
@@ -303,12 +293,7 @@ static void bad_arguments(void) {
     EXPECT_REFUSED("NULL client", ptero_server_schedules_list(NULL, SERVER, &out), &out, "`client` is NULL");
     CHECK(ptero_server_schedules_delete(owner, SERVER, 1, NULL) == PTERO_STATUS_INVALID_ARGUMENT,
           "NULL out_json deletes nothing");
-    {
-        char *log = panel_get("/__fake/requests");
-        CHECK(log != NULL && strcmp(log, "[]") == 0, "nothing refused reached the panel");
-        if (log && strcmp(log, "[]") != 0) fprintf(stderr, "     requests: %.400s\n", log);
-        free(log);
-    }
+    EXPECT_NO_REQUESTS("nothing refused reached the panel");
 }
 
 int main(void) {

@@ -115,8 +115,9 @@ fn result_doc(op: &Operation) -> String {
             op.id
         ),
         Returns::Nothing => "Result: `null`.".to_owned(),
-        Returns::Bytes => "Result: the bytes in `*out_bytes` (`*out_len` of them), freed with `ptero_bytes_free`; \
-                           `*out_json` is `null` on success, the error object otherwise."
+        Returns::Bytes => "Result: the bytes in `*out_bytes` (`*out_len` of them; an empty file is a \
+                           non-NULL pointer and 0), freed with `ptero_bytes_free`; `*out_json` is `null` on success. \
+                           On failure `*out_bytes` is NULL, `*out_len` 0 and `*out_json` the error object."
             .to_owned(),
     }
 }
