@@ -29,7 +29,8 @@ pub mod shape;
 mod transport;
 
 pub use client::{
-    Client, ClientBuilder, ClientOptions, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, ClientOptions, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use error::{ApiErrorItem, Error, Result};
 pub use models::*;
