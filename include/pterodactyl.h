@@ -27,7 +27,7 @@
  *      "errors": [{"code": "ValidationException", "status": "422", "detail": "...",
  *                  "source_field": "name", "rule": "required"}]}
  *   `kind` is one of api, rate_limited, timeout, transport, decode, not_json, invalid_input,
- *   panic; `http_status` and `retry_after` (seconds) are null when they do not apply; `errors`
+ *   too_large, cancelled, panic; `http_status` and `retry_after` (seconds) are null when they do not apply; `errors`
  *   lists the panel's own error entries (empty when the panel sent none). A NULL out-parameter
  *   gives PTERO_STATUS_INVALID_ARGUMENT and nothing is written.
  *

@@ -156,9 +156,9 @@ fn unknown_parameter(op: &Operation, name: &str) -> String {
     }
 }
 
-/// The first sentence of a parameter's doc, for "needs the parameter" messages.
+/// A parameter's doc without its closing period, for "needs the parameter" messages.
 fn first_sentence(doc: &str) -> &str {
-    doc.split_once(". ").map_or(doc.trim_end_matches('.'), |(first, _)| first)
+    doc.trim_end_matches('.')
 }
 
 /// Checks one given (non-null) value against its declared kind.
