@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 from . import types as t
+from ._extras import BackupsExtras, FilesExtras
 from ._util import include_list, str_list, text_of
 
 
@@ -289,7 +290,7 @@ class ApiKeys(_Group):
         self._owner._call("account.api_keys.delete", {"identifier": identifier})
 
 
-class Backups(_Group):
+class Backups(_Group, BackupsExtras):
     """Operations ``server.backups.list``, ``server.backups.create``, ``server.backups.get``,
     ``server.backups.download``, ``server.backups.toggle_lock``, ``server.backups.restore``,
     ``server.backups.delete``.
@@ -437,7 +438,7 @@ class Email(_Group):
         self._owner._call("account.email.update", {"email": email, "password": password})
 
 
-class Files(_Group):
+class Files(_Group, FilesExtras):
     """Operations ``server.files.list``, ``server.files.contents``, ``server.files.download``,
     ``server.files.rename``, ``server.files.copy``, ``server.files.write``, ``server.files.compress``,
     ``server.files.decompress``, ``server.files.delete``, ``server.files.create_folder``,

@@ -15,6 +15,10 @@ use pterodactyl_client::ops::{Kind, Operation, Param, Place, Presence, Returns};
 use crate::c::wrap;
 use crate::{banner, is_server, rust_parts};
 
+/// Groups that also carry hand-written methods (the transfers of `srv.files`, ...): the generated
+/// class inherits `<Class>Extras` from `python/pterodactyl/_extras.py`.
+const EXTENDED: &[&str] = &["Files", "Backups"];
+
 /// A class of the generated module: its methods and the groups it leads to.
 #[derive(Default)]
 struct Class<'a> {
@@ -58,6 +62,7 @@ pub fn generate(ops: &[Operation]) -> String {
          from collections.abc import Iterator, Mapping, Sequence\n\
          from typing import Any, Literal, Protocol\n\n\
          from . import types as t\n\
+         from ._extras import BackupsExtras, FilesExtras\n\
          from ._util import include_list, str_list, text_of\n\n\n\
          class _Owner(Protocol):\n\
          \x20   \"\"\"What a group calls through: the client, or a server handle (which adds ``server``).\"\"\"\n\n\
@@ -115,7 +120,11 @@ fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
         }
     } else {
         let ids: Vec<String> = c.methods.iter().map(|o| format!("``{}``", o.id)).collect();
-        let _ = writeln!(out, "class {name}(_Group):");
+        if EXTENDED.contains(&name) {
+            let _ = writeln!(out, "class {name}(_Group, {name}Extras):");
+        } else {
+            let _ = writeln!(out, "class {name}(_Group):");
+        }
         let summary = if ids.is_empty() {
             format!(
                 "The groups of operations under ``{}``.",
