@@ -2,6 +2,8 @@
 # Installs libpterodactyl into PREFIX:
 #
 #   PREFIX/lib/libpterodactyl.so, PREFIX/lib/libpterodactyl.a
+#     (a library built with a versioned SONAME, as scripts/dist.sh builds it, goes in as
+#      libpterodactyl.so.X.Y.Z with the symlinks libpterodactyl.so.X -> it and .so -> .so.X)
 #   PREFIX/include/pterodactyl.h
 #   PREFIX/lib/pkgconfig/pterodactyl.pc                (pkg-config --libs pterodactyl)
 #   PREFIX/lib/cmake/pterodactyl/pterodactylConfig*.cmake   (find_package(pterodactyl))
@@ -44,13 +46,27 @@ fi
 # (`cargo rustc -p pterodactyl-ffi --crate-type staticlib -- --print native-static-libs`).
 native_libs="-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc"
 
+# The library's SONAME (what a program linked against it records): a development build keeps
+# the plain name, the shipped one (scripts/dist.sh) is versioned.
+soname="$(LC_ALL=C readelf -d "$libs/libpterodactyl.so" | sed -n 's/.*Library soname: \[\(.*\)\].*/\1/p')"
+soname="${soname:-libpterodactyl.so}"
+
 install -d "$prefix/lib/pkgconfig" "$prefix/lib/cmake/pterodactyl" "$prefix/include"
-install -m 755 "$libs/libpterodactyl.so" "$prefix/lib/libpterodactyl.so"
+rm -f "$prefix/lib/libpterodactyl.so" "$prefix/lib/$soname" "$prefix/lib/libpterodactyl.so.$version"
+if [ "$soname" = libpterodactyl.so ]; then
+    install -m 755 "$libs/libpterodactyl.so" "$prefix/lib/libpterodactyl.so"
+else
+    install -m 755 "$libs/libpterodactyl.so" "$prefix/lib/libpterodactyl.so.$version"
+    ln -s "libpterodactyl.so.$version" "$prefix/lib/$soname"
+    ln -s "$soname" "$prefix/lib/libpterodactyl.so"
+fi
 install -m 644 "$libs/libpterodactyl.a" "$prefix/lib/libpterodactyl.a"
 install -m 644 "$root/include/pterodactyl.h" "$prefix/include/pterodactyl.h"
-sed -e "s|@PREFIX@|$prefix|g" -e "s|@VERSION@|$version|g" -e "s|@NATIVE_LIBS@|$native_libs|g" \
+# The .pc file finds the prefix from its own place, so the tree can be moved or unpacked anywhere.
+sed -e "s|@VERSION@|$version|g" -e "s|@NATIVE_LIBS@|$native_libs|g" \
     "$root/ffi/pkg/pterodactyl.pc.in" >"$prefix/lib/pkgconfig/pterodactyl.pc"
-install -m 644 "$root/ffi/pkg/pterodactylConfig.cmake" "$prefix/lib/cmake/pterodactyl/pterodactylConfig.cmake"
+sed -e "s|@SONAME@|$soname|g" "$root/ffi/pkg/pterodactylConfig.cmake.in" \
+    >"$prefix/lib/cmake/pterodactyl/pterodactylConfig.cmake"
 sed -e "s|@VERSION@|$version|g" "$root/ffi/pkg/pterodactylConfigVersion.cmake.in" \
     >"$prefix/lib/cmake/pterodactyl/pterodactylConfigVersion.cmake"
-echo "install: libpterodactyl $version ($profile) installed into $prefix"
+echo "install: libpterodactyl $version ($profile, SONAME $soname) installed into $prefix"

@@ -27,7 +27,7 @@
  *      "errors": [{"code": "ValidationException", "status": "422", "detail": "...",
  *                  "source_field": "name", "rule": "required"}]}
  *   `kind` is one of api, rate_limited, timeout, transport, decode, not_json, invalid_input,
- *   too_large, cancelled, panic; `http_status` and `retry_after` (seconds) are null when they do not apply; `errors`
+ *   too_large, cancelled, busy, wings, io, closed, panic; `http_status` and `retry_after` (seconds) are null when they do not apply; `errors`
  *   lists the panel's own error entries (empty when the panel sent none). A NULL out-parameter
  *   gives PTERO_STATUS_INVALID_ARGUMENT and nothing is written.
  *
@@ -38,6 +38,28 @@
  *   Every call blocks the calling thread until the panel answers, the timeout expires or the
  *   retries are spent. ptero_client_free() must not run while another call on the same client
  *   does.
+ *
+ * Calls that do not block
+ *   ptero_call_submit() starts any operation and returns at once with a PteroRequest; its
+ *   outcome (the status and out-string ptero_call() would give) is polled with
+ *   ptero_request_poll() / ptero_request_take() from any thread (a game's tick: timeout 0), or
+ *   announced by a callback on a library thread. ptero_request_cancel() abandons a call;
+ *   ptero_request_free() releases the request. At most `max_in_flight` (default 64) run at
+ *   once per client: beyond, submit answers PTERO_STATUS_BUSY.
+ *
+ * Transfers
+ *   ptero_server_files_download_to_path(), ..._to_callback(), ptero_server_backups_download_to_path()
+ *   and ptero_server_files_upload_paths() move a file through a fresh signed Wings URL each
+ *   time (the API key is never sent to Wings), streaming, with a progress callback that may
+ *   cancel. A download to a path is all or nothing: no partial file is ever left.
+ *
+ * Live console
+ *   ptero_console_open() connects to a server's Wings websocket (live console output, status
+ *   and stats; commands and power actions back) and keeps it alive: tokens are renewed on the
+ *   same socket, lost connections are made again and reported as `disconnected` / `gap` events.
+ *   ptero_console_poll() gives the next event as a JSON string, waiting up to a timeout (0 on a
+ *   game's tick); ptero_console_send_command() and friends send; ptero_console_close() ends it
+ *   from any thread. See docs/console.md.
  *
  * Safety
  *   NULL, invalid UTF-8, malformed JSON, unknown operation ids and wrongly typed parameters are
@@ -113,10 +135,37 @@ typedef enum PteroStatus {
    */
   PTERO_STATUS_TOO_LARGE = 10,
   /**
-   * The call was abandoned before the panel answered. The C functions never cancel on their
-   * own; the number is reserved so that every front reports the core's errors alike.
+   * The call was abandoned before the panel answered (`ptero_request_cancel`).
    */
   PTERO_STATUS_CANCELLED = 11,
+  /**
+   * `ptero_request_poll` and `ptero_request_take`: the submitted call has not finished yet.
+   */
+  PTERO_STATUS_PENDING = 12,
+  /**
+   * `ptero_call_submit`: the client already has `max_in_flight` calls in flight; nothing was
+   * started. Try again when one has finished.
+   */
+  PTERO_STATUS_BUSY = 13,
+  /**
+   * Wings (or a backup's S3 storage) refused a request made to it directly (a transfer, the
+   * console): `http_status` and `message` say why. For a transfer: 404 for a signed URL used
+   * already, 500 for an expired one, 400 for a file over the upload limit (the transfer
+   * functions ask for a fresh URL each time).
+   */
+  PTERO_STATUS_WINGS_ERROR = 14,
+  /**
+   * A local file could not be read or written (a full disk, a missing directory, no
+   * permission), or the write callback failed; `message` says which. A download to a path
+   * leaves no partial file.
+   */
+  PTERO_STATUS_IO = 15,
+  /**
+   * The console is closed: by `ptero_console_close`, or for good by Wings (close code
+   * 4400-4499 such as 4409 "server is suspended", the server deleted, access withdrawn);
+   * `message` says which, with Wings' close code when it sent one.
+   */
+  PTERO_STATUS_CLOSED = 16,
 } PteroStatus;
 
 /**
@@ -126,9 +175,57 @@ typedef enum PteroStatus {
  * Thread safety: one handle may be used from many threads at once (every call takes a
  * `const PteroClient *`); each calling thread keeps its own keep-alive connection to the panel
  * for as long as the handle lives. Only `ptero_client_free` must not race with other calls on
- * the handle.
+ * the handle: freeing a handle while a call on it is still running on another thread is
+ * detected and aborts the process with a message saying so (see `ptero_client_free`).
  */
 typedef struct PteroClient PteroClient;
+
+/**
+ * A server's live console. Opaque: made by `ptero_console_open`, released by
+ * `ptero_console_free`.
+ *
+ * Thread safety: every function takes a `const PteroConsole *` and may run on any thread at
+ * once: one thread may wait in `ptero_console_poll` while others send, and
+ * `ptero_console_close` from any thread wakes a waiting poll (it then answers
+ * `PTERO_STATUS_CLOSED`). Only `ptero_console_free` must come after every other call has
+ * returned.
+ */
+typedef struct PteroConsole PteroConsole;
+
+/**
+ * A call submitted with `ptero_call_submit`. Opaque; freed with `ptero_request_free`.
+ *
+ * Thread safety: the functions taking a request may be called from any thread, also at once;
+ * only `ptero_request_free` must be the last of them. `ptero_request_poll` takes a
+ * `const PteroRequest *` and changes nothing; `ptero_request_take` and `ptero_request_cancel`
+ * change the request.
+ */
+typedef struct PteroRequest PteroRequest;
+
+/**
+ * Called once when a submitted call finishes (not when it was cancelled or its request freed
+ * first), on one of the library's threads, with the request and the `user_data` given to
+ * `ptero_call_submit`. The call's outcome is ready: `ptero_request_take` hands it over without
+ * waiting. The callback may block and may call any function of this library, including
+ * `ptero_request_free` on its own request (which must then not be used again, by anyone).
+ * NULL where a callback is optional means none.
+ */
+typedef void (*PteroCallback)(struct PteroRequest *request, void *user_data);
+
+/**
+ * A progress callback: `done` bytes moved so far, `total` the whole size or -1 when it is not
+ * known, `user` the pointer given with it. Called on the calling thread when the transfer
+ * starts (`done` 0), about every 256 KiB, and at the end. Return 0 to go on; any other value
+ * cancels the transfer (`PTERO_STATUS_CANCELLED`, and a download to a path leaves no file).
+ */
+typedef int (*PteroProgressFn)(uint64_t done, int64_t total, void *user);
+
+/**
+ * A write callback: the next `len` bytes of the download at `data` (valid only during the
+ * call), `user` the pointer given with it. Called on the calling thread, in order. Return 0
+ * when they were all written; any other value stops the download with `PTERO_STATUS_IO`.
+ */
+typedef int (*PteroWriteFn)(const uint8_t *data, size_t len, void *user);
 
 #ifdef __cplusplus
 extern "C" {
@@ -163,7 +260,9 @@ void ptero_string_free(char *s);
  * (default 30000), `connect_timeout_ms` (10000), `user_agent`, `ca_cert_pem` (one more trusted
  * root, PEM text), `accept_invalid_certs` (false; for test panels only), `max_retries` (3),
  * `max_retry_wait_ms` (60000), `max_response_bytes` (67108864, 64 MiB: a larger answer fails
- * with `PTERO_STATUS_TOO_LARGE`). An unknown key is refused, and so is a timeout or limit of 0.
+ * with `PTERO_STATUS_TOO_LARGE`), `max_in_flight` (64: calls of `ptero_call_submit` running at
+ * once; more get `PTERO_STATUS_BUSY`). An unknown key is refused, and so is a timeout or limit
+ * of 0.
  *
  * The panel's certificate is checked against the operating system's trust store and the
  * bundled Mozilla roots, plus `ca_cert_pem` when given.
@@ -211,6 +310,12 @@ char *ptero_last_error(void);
  * Frees a client. NULL is ignored. Waits for nothing: calls still running on other threads
  * must have returned before (the handle must not be used after this).
  *
+ * Misuse is detected, not undefined: freeing a handle while a call on it is still running on
+ * another thread aborts the process (SIGABRT) with a message on stderr naming the misuse,
+ * instead of freeing memory that call still uses. So does freeing a handle twice, or calling
+ * a function with a freed handle, as long as its memory was not reused in between (for
+ * those, AddressSanitizer or valgrind give the certain answer).
+ *
  * # Safety
  * `client` is NULL or a handle from `ptero_client_new` that was not freed yet.
  */
@@ -248,6 +353,240 @@ enum PteroStatus ptero_call_all_pages(const struct PteroClient *client,
                                       const char *op_id,
                                       const char *params_json,
                                       char **out_json);
+
+/**
+ * Starts any operation by its id (as `ptero_call`) without waiting for it, and returns at once.
+ *
+ * On `PTERO_STATUS_OK`, `*out_request` is a new request the caller frees with
+ * `ptero_request_free`. Its outcome — the same status and out-string `ptero_call` would have
+ * given, including `PTERO_STATUS_INVALID_ARGUMENT` for a NULL `op_id`, malformed
+ * `params_json`, an unknown operation or a bad parameter — comes from `ptero_request_poll` /
+ * `ptero_request_take` on any thread, and, when `callback` is not NULL, is announced by a call
+ * of `callback(request, user_data)` on one of the library's threads (see `PteroCallback`).
+ *
+ * Otherwise no request is made, `*out_request` is NULL, and `ptero_last_error()` returns the
+ * error object: `PTERO_STATUS_BUSY` when the client already has `max_in_flight` calls in
+ * flight (an option of `ptero_client_new`, default 64; try again when one has finished), or
+ * `PTERO_STATUS_INVALID_ARGUMENT` for a NULL `client` or `out_request`.
+ *
+ * The request does not borrow `client`: the client may be freed while calls run. Cancelling
+ * a call or freeing its request frees its place at once.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; strings are NULL or NUL-terminated; `out_request` is NULL
+ * or writable; `callback`, when not NULL, is safe to call from another thread with `user_data`.
+ */
+enum PteroStatus ptero_call_submit(const struct PteroClient *client,
+                                   const char *op_id,
+                                   const char *params_json,
+                                   PteroCallback callback,
+                                   void *user_data,
+                                   struct PteroRequest **out_request);
+
+/**
+ * Waits up to `timeout_ms` milliseconds for the call to finish, and answers
+ * `PTERO_STATUS_PENDING` if it has not, or else the status it finished with (the one
+ * `ptero_request_take` returns; also after the outcome was taken). A `timeout_ms` of 0 only
+ * looks (a game's tick); a negative one waits for as long as it takes. NULL `request` is
+ * `PTERO_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+enum PteroStatus ptero_request_poll(const struct PteroRequest *request, int64_t timeout_ms);
+
+/**
+ * Hands over the outcome of a finished call without waiting: its status, and in `*out_json`
+ * the result or the error object, exactly as `ptero_call` gives them (the caller frees it with
+ * `ptero_string_free`).
+ *
+ * While the call runs: `PTERO_STATUS_PENDING` and `*out_json` NULL. Once the outcome was
+ * taken: `PTERO_STATUS_INVALID_ARGUMENT` with an error object saying so. A cancelled call's
+ * outcome is `PTERO_STATUS_CANCELLED` with its error object.
+ *
+ * # Safety
+ * `request` is NULL or a live request; `out_json` is NULL or writable.
+ */
+enum PteroStatus ptero_request_take(struct PteroRequest *request, char **out_json);
+
+/**
+ * Abandons the call if it is still running: its connection is closed, its place among the
+ * client's calls in flight is free when this returns, and its outcome becomes
+ * `PTERO_STATUS_CANCELLED` (the callback, if any, is not called). A request that was already
+ * sent may still take effect on the panel. Answers the request's status afterwards:
+ * `PTERO_STATUS_CANCELLED`, or the status the call had already finished with. The request must
+ * still be freed. NULL is `PTERO_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `request` is NULL or a live request.
+ */
+enum PteroStatus ptero_request_cancel(struct PteroRequest *request);
+
+/**
+ * Frees a request, cancelling its call first if it still runs (as `ptero_request_cancel`).
+ * NULL is ignored. If the callback is running on another thread, waits for it to return;
+ * afterwards the callback is never called. Also allowed from inside the request's own
+ * callback.
+ *
+ * # Safety
+ * `request` is NULL or a request from `ptero_call_submit` that was not freed yet; it must not
+ * be used after.
+ */
+void ptero_request_free(struct PteroRequest *request);
+
+/**
+ * Opens the live console of `server` (identifier or UUID): asks the panel for a websocket
+ * token, connects to Wings with `Origin` set to the panel URL, and authenticates. Returns once
+ * Wings has accepted the token; the first events are then `status` (and `stats` when the
+ * server is offline).
+ *
+ * The console then keeps itself alive: it renews the token on the same socket before it
+ * expires, and reconnects (with back-off) when the connection drops, reporting the gap as
+ * events (`disconnected`, then `gap`). It stops for good (`PTERO_STATUS_CLOSED` from
+ * `ptero_console_poll`) when Wings closes it with a code 4400-4499 (4409: the server is
+ * suspended), the server is deleted, or the panel refuses a new token (401/403/404, or 409 for
+ * a suspended server: that error comes out of `ptero_console_poll` once).
+ *
+ * `options_json` may be NULL (defaults) or a JSON object with any of:
+ * `origin` (the `Origin` header; default the panel URL of `client`; set it for a panel Wings
+ * knows by another address), `send_timeout_ms` (how long a send waits for the connection
+ * while the console reconnects, default 10000; 0 fails such a send at once with
+ * `PTERO_STATUS_TRANSPORT`), `reconnect` (default true), `reconnect_initial_ms` (500),
+ * `reconnect_max_ms` (30000), `ping_interval_ms` (30000), `max_queued_events` (65536: beyond,
+ * events are dropped and a `gap` event with their count takes their place).
+ *
+ * On success `*out_console` is a new handle the caller frees with `ptero_console_free`; the
+ * console keeps its own reference to the client, so `client` may be freed first. On failure
+ * `*out_console` is NULL and `ptero_last_error()` returns the error object (the panel's 403,
+ * 404 or 409; `PTERO_STATUS_WINGS_ERROR` 403 when Wings refuses the `Origin`;
+ * `PTERO_STATUS_TRANSPORT` or `PTERO_STATUS_TIMEOUT` when Wings cannot be reached). Opening
+ * is not retried.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; strings are NULL or NUL-terminated; `out_console` is NULL
+ * or writable.
+ */
+enum PteroStatus ptero_console_open(const struct PteroClient *client,
+                                    const char *server,
+                                    const char *options_json,
+                                    struct PteroConsole **out_console);
+
+/**
+ * Waits up to `timeout_ms` milliseconds (0: only what is already there, as a game's tick
+ * does; negative: as long as it takes) for the next event of the console.
+ *
+ * * `PTERO_STATUS_OK` and `*out_event` a JSON object: the event, as
+ *   `{"event": "console output", "args": ["..."], "line": "..."}`: `event` is Wings' event
+ *   name, `args` its arguments, plus typed fields where they exist: `line` (`console output`,
+ *   `install output`, `transfer logs`), `state` (`status`), `stats` (`stats`, decoded:
+ *   `memory_bytes`, `memory_limit_bytes`, `cpu_absolute`, `network`, `uptime`, `state`,
+ *   `disk_bytes`), `uuid` and `backup` (`backup completed:<uuid>`), `message` (`daemon
+ *   message`, `daemon error`), `status` (`transfer status`), `scope` (`throttled`). The
+ *   console's own reports: `disconnected` (`reason`, `code`: the connection was lost, it is
+ *   reconnecting) and `gap` (`cause` `reconnect`/`token`/`overflow`, `gap_ms`, `missed`: the
+ *   console is live again and events since the previous one may be missing). Outside a gap
+ *   every event Wings sent arrives exactly once and in order. Any other event comes with its
+ *   `event` and `args` only.
+ * * `PTERO_STATUS_OK` and `*out_event` NULL: nothing came within the timeout.
+ * * `PTERO_STATUS_CLOSED` and `*out_event` the error object: the console has ended (closed by
+ *   `ptero_console_close`, or for good by Wings); every later poll answers the same.
+ * * Another status (`PTERO_STATUS_API_ERROR`, ...) and the error object: the error that ended
+ *   the console, once (the panel refused a new token: 403, 404, or 409 for a suspension).
+ *
+ * The caller frees `*out_event` with `ptero_string_free`. `out_event` may not be NULL.
+ *
+ * # Safety
+ * `console` is NULL or a live handle; `out_event` is NULL or writable.
+ */
+enum PteroStatus ptero_console_poll(const struct PteroConsole *console,
+                                    int64_t timeout_ms,
+                                    char **out_event);
+
+/**
+ * Sends a console command (`send command`), as typed in the panel's console. Needs the
+ * `control.console` permission (without it: `PTERO_STATUS_INVALID_ARGUMENT`, nothing sent);
+ * Wings ignores commands while the server is offline. The command's echo and output arrive as
+ * `console output` events.
+ *
+ * A send is written to the socket once or not at all, never twice. While the console
+ * reconnects it waits for the connection up to `send_timeout_ms` (then
+ * `PTERO_STATUS_TIMEOUT`, not sent), or fails at once with `PTERO_STATUS_TRANSPORT` when
+ * that is 0. After the console has ended: `PTERO_STATUS_CLOSED`.
+ *
+ * On failure `*out_error` is the error object (free it with `ptero_string_free`); on success
+ * it is NULL. `out_error` may be NULL when the caller does not want it.
+ *
+ * # Safety
+ * `console` is NULL or a live handle; `command` is NULL or NUL-terminated; `out_error` is NULL
+ * or writable.
+ */
+enum PteroStatus ptero_console_send_command(const struct PteroConsole *console,
+                                            const char *command,
+                                            char **out_error);
+
+/**
+ * Sends a power action (`set state`): `state` is `"start"`, `"stop"`, `"restart"` or
+ * `"kill"`. Needs `control.start`, `control.stop` (stop, kill) or `control.restart`. The new
+ * states arrive as `status` events. Errors and `out_error` as for
+ * `ptero_console_send_command`.
+ *
+ * # Safety
+ * As for `ptero_console_send_command`.
+ */
+enum PteroStatus ptero_console_set_state(const struct PteroConsole *console,
+                                         const char *state,
+                                         char **out_error);
+
+/**
+ * Asks Wings for the recent console lines (`send logs`): while the server runs, its last
+ * lines (150 by default) arrive as `console output` events (repeating lines already
+ * received, if any). Errors and `out_error` as for `ptero_console_send_command`.
+ *
+ * # Safety
+ * `console` is NULL or a live handle; `out_error` is NULL or writable.
+ */
+enum PteroStatus ptero_console_request_logs(const struct PteroConsole *console, char **out_error);
+
+/**
+ * Asks Wings for the resource usage now (`send stats`): a `stats` event follows. Errors and
+ * `out_error` as for `ptero_console_send_command`.
+ *
+ * # Safety
+ * `console` is NULL or a live handle; `out_error` is NULL or writable.
+ */
+enum PteroStatus ptero_console_request_stats(const struct PteroConsole *console, char **out_error);
+
+/**
+ * Whether the console is authenticated on a live connection right now (a send goes out at
+ * once): false while it reconnects or renews an expired token, once it has ended, and for a
+ * NULL handle.
+ *
+ * # Safety
+ * `console` is NULL or a live handle.
+ */
+bool ptero_console_is_connected(const struct PteroConsole *console);
+
+/**
+ * Closes the console: sends Wings a close frame, stops reconnecting, and waits for the
+ * console's thread to finish (about a second at most). Events not polled yet are dropped; a
+ * poll waiting on another thread returns `PTERO_STATUS_CLOSED` at once, and so does every
+ * later call. NULL and a second close are ignored. The handle stays valid until
+ * `ptero_console_free`.
+ *
+ * # Safety
+ * `console` is NULL or a live handle.
+ */
+void ptero_console_close(const struct PteroConsole *console);
+
+/**
+ * Frees a console, closing it first if needed. NULL is ignored. No other call on the handle
+ * may be running (close it and let the polling thread see `PTERO_STATUS_CLOSED` first), and
+ * the handle must not be used after.
+ *
+ * # Safety
+ * `console` is NULL or a handle from `ptero_console_open` that was not freed yet.
+ */
+void ptero_console_free(struct PteroConsole *console);
 
 /**
  * One page of the servers the key can see (`servers.list`).
@@ -1558,6 +1897,121 @@ enum PteroStatus ptero_server_settings_docker_image(const struct PteroClient *cl
                                                     const char *server,
                                                     const char *docker_image,
                                                     char **out_json);
+
+/**
+ * Downloads `file` of `server` into the local file `path`, streaming (memory stays flat
+ * whatever the size): asks the panel for a fresh signed URL, then fetches it from Wings
+ * without the API key. The bytes go to a temporary file beside `path`, renamed to `path` only
+ * once the whole file arrived: on any failure (a broken connection, a full disk, a cancel)
+ * no partial file is left and an existing `path` is untouched.
+ *
+ * `progress` may be NULL; `user` is passed to it as is. On success `*out_json` is
+ * `{"bytes": N}`; on failure the error object (`PTERO_STATUS_WINGS_ERROR`, `PTERO_STATUS_IO`,
+ * `PTERO_STATUS_TRANSPORT`, `PTERO_STATUS_CANCELLED`, ...). Either way the caller frees it
+ * with `ptero_string_free`.
+ *
+ * # Safety
+ * `client` is NULL or a live handle; strings are NULL or NUL-terminated; `progress` is NULL
+ * or a function that may be called with `user` during this call; `out_json` is NULL or
+ * writable.
+ */
+enum PteroStatus ptero_server_files_download_to_path(const struct PteroClient *client,
+                                                     const char *server,
+                                                     const char *file,
+                                                     const char *path,
+                                                     PteroProgressFn progress,
+                                                     void *user,
+                                                     char **out_json);
+
+/**
+ * Downloads `file` of `server`, streaming, handing its bytes to `write` in order as they
+ * arrive (see `PteroWriteFn`). On failure the callback may have received part of the file.
+ *
+ * `write` must not be NULL; `progress` may be. The same `user` is passed to both (point it at
+ * a struct holding what each needs). `*out_json` as for `ptero_server_files_download_to_path`.
+ *
+ * # Safety
+ * As for `ptero_server_files_download_to_path`; `write` is a function that may be called with
+ * `user` during this call.
+ */
+enum PteroStatus ptero_server_files_download_to_callback(const struct PteroClient *client,
+                                                         const char *server,
+                                                         const char *file,
+                                                         PteroWriteFn write,
+                                                         PteroProgressFn progress,
+                                                         void *user,
+                                                         char **out_json);
+
+/**
+ * Downloads the archive of backup `backup` (its UUID) of `server` into the local file `path`,
+ * all or nothing, as `ptero_server_files_download_to_path` does for a file. The signed URL may
+ * be Wings' or a pre-signed S3 URL; neither gets the API key.
+ *
+ * # Safety
+ * As for `ptero_server_files_download_to_path`.
+ */
+enum PteroStatus ptero_server_backups_download_to_path(const struct PteroClient *client,
+                                                       const char *server,
+                                                       const char *backup,
+                                                       const char *path,
+                                                       PteroProgressFn progress,
+                                                       void *user,
+                                                       char **out_json);
+
+/**
+ * Downloads the archive of backup `backup` of `server`, streaming, into the `write` callback,
+ * as `ptero_server_files_download_to_callback` does for a file.
+ *
+ * # Safety
+ * As for `ptero_server_files_download_to_callback`.
+ */
+enum PteroStatus ptero_server_backups_download_to_callback(const struct PteroClient *client,
+                                                           const char *server,
+                                                           const char *backup,
+                                                           PteroWriteFn write,
+                                                           PteroProgressFn progress,
+                                                           void *user,
+                                                           char **out_json);
+
+/**
+ * Uploads `count` local files (`paths`, each under its own file name) into `directory` of
+ * `server` (`"/"` for its root): one `multipart/form-data` POST to a fresh signed URL, each
+ * file read from disk as it is sent (never whole into memory). Progress counts file bytes;
+ * its total is the files' sizes. Wings refuses a file over its upload limit (100 MB by
+ * default) with `PTERO_STATUS_WINGS_ERROR`; a missing file is `PTERO_STATUS_IO`, found before
+ * the panel is asked.
+ *
+ * On success `*out_json` is `{"bytes": N}` (file bytes sent); on failure the error object.
+ *
+ * # Safety
+ * As for `ptero_server_files_download_to_path`; `paths` is NULL (with `count` 0) or points to
+ * `count` strings.
+ */
+enum PteroStatus ptero_server_files_upload_paths(const struct PteroClient *client,
+                                                 const char *server,
+                                                 const char *directory,
+                                                 const char *const *paths,
+                                                 size_t count,
+                                                 PteroProgressFn progress,
+                                                 void *user,
+                                                 char **out_json);
+
+/**
+ * Downloads what a signed URL serves (the `url` of `ptero_server_files_download` or
+ * `ptero_server_backups_download`, on Wings or S3) into the local file `path`, all or nothing,
+ * without the API key. A Wings URL works once: a used one fails with
+ * `PTERO_STATUS_WINGS_ERROR` and `http_status` 404, an expired one with 500. Prefer
+ * `ptero_server_files_download_to_path`, which asks for a fresh URL every time.
+ *
+ * # Safety
+ * As for `ptero_server_files_download_to_path`.
+ */
+enum PteroStatus ptero_client_download_signed_to_path(const struct PteroClient *client,
+                                                      const char *url,
+                                                      const char *path,
+                                                      PteroProgressFn progress,
+                                                      void *user,
+                                                      char **out_json);
 
 /**
  * Frees bytes this library handed out through `out_bytes` (with the length it gave). NULL is

@@ -10,6 +10,14 @@ command -v cmake >/dev/null || need_apt+=(cmake)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v g++ >/dev/null || need_apt+=(g++)
 python3 -m venv --help >/dev/null 2>&1 || need_apt+=(python3-venv)
+# The Java, Node and Go bindings (bindings/): JDK 17+, Maven, Node 18+ with npm, Go with cgo;
+# unzip looks into the packed jar (scripts/dist.sh).
+command -v javac >/dev/null || need_apt+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need_apt+=(maven)
+command -v node >/dev/null || need_apt+=(nodejs)
+command -v npm >/dev/null || need_apt+=(npm)
+command -v go >/dev/null || need_apt+=(golang-go)
+command -v unzip >/dev/null || need_apt+=(unzip)
 # cJSON: the C tests and examples/c read results with a real JSON parser.
 pkg-config --exists libcjson 2>/dev/null || [ -f /usr/include/cjson/cJSON.h ] || need_apt+=(libcjson-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then

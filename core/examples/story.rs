@@ -103,6 +103,7 @@ fn run() -> Result<(), Error> {
     }
 
     second_act(&server)?;
+    console_act(&server)?;
 
     if let Some(rl) = client.rate_limit() {
         println!("\nrate limit: {}/{} left", rl.remaining, rl.limit);
@@ -167,5 +168,40 @@ fn second_act(server: &ServerHandle<'_>) -> Result<(), Error> {
         let kind = if f.is_directory() { "dir " } else { "file" };
         println!("  {kind} {:<10} {:>8} bytes  {}", f.mode, f.size, f.name);
     }
+    Ok(())
+}
+
+/// The console: the live Wings websocket. A power action and a command go in; the status
+/// changes, the boot output and the command's echo come out.
+fn console_act(server: &ServerHandle<'_>) -> Result<(), Error> {
+    use pterodactyl_client::{Event, PowerSignal};
+    use std::time::Instant;
+    println!("\n== Live console");
+    let console = server.console()?;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let (mut powered, mut commanded) = (false, false);
+    while let Some(event) = console.next_event(Some(deadline.saturating_duration_since(Instant::now())))? {
+        match event {
+            Event::Status(state) => {
+                println!("  [status] {state}");
+                if !powered {
+                    let signal = if state == "offline" { PowerSignal::Start } else { PowerSignal::Restart };
+                    console.set_state(signal)?;
+                    powered = true;
+                } else if state == "running" && !commanded {
+                    console.send_command("say Hello from the Rust console")?;
+                    commanded = true;
+                }
+            }
+            Event::Output(line) => {
+                println!("  {line}");
+                if line == "> say Hello from the Rust console" {
+                    break;
+                }
+            }
+            _ => {}
+        }
+    }
+    console.close();
     Ok(())
 }

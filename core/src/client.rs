@@ -4,15 +4,16 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiErrorItem, Error, Result, Secret};
-use crate::ops::{self, Operation, Response};
-use crate::request::{self, PreparedBody};
+use crate::error::{Error, Result, Secret};
+use crate::exec::{Call, Step};
+use crate::ops::{self, Operation};
+use crate::request;
 use crate::shape;
-use crate::transport::{Answer, Failure, Request, Transport};
+use crate::transport::Transport;
 
 /// Default time allowed to establish a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -20,6 +21,8 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default largest answer accepted (64 MiB): see [`ClientBuilder::max_response_bytes`].
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
+/// Default number of async calls one client runs at once: see [`ClientBuilder::max_in_flight`].
+pub const DEFAULT_MAX_IN_FLIGHT: usize = 64;
 
 /// When and how often a request is tried again.
 ///
@@ -88,8 +91,8 @@ pub struct RateLimit {
 /// The builder's settings as one JSON object, so the C and Python fronts read them the same way:
 /// `{"timeout_ms": 30000, "connect_timeout_ms": 10000, "user_agent": "...", "ca_cert_pem":
 /// "-----BEGIN CERTIFICATE-----...", "accept_invalid_certs": false, "max_retries": 3,
-/// "max_retry_wait_ms": 60000, "max_response_bytes": 67108864}`. Every key is optional; an
-/// unknown key is refused, and so is a timeout or answer limit of 0.
+/// "max_retry_wait_ms": 60000, "max_response_bytes": 67108864, "max_in_flight": 64}`. Every key is
+/// optional; an unknown key is refused, and so is a timeout, answer limit or in-flight bound of 0.
 ///
 /// TLS: the operating system's trust store and the bundled Mozilla (webpki) roots are trusted,
 /// plus `ca_cert_pem` when given.
@@ -113,6 +116,8 @@ pub struct ClientOptions {
     pub max_retry_wait_ms: Option<u64>,
     /// [`ClientBuilder::max_response_bytes`].
     pub max_response_bytes: Option<u64>,
+    /// [`ClientBuilder::max_in_flight`].
+    pub max_in_flight: Option<u32>,
 }
 
 impl ClientOptions {
@@ -150,6 +155,7 @@ pub struct ClientBuilder {
     accept_invalid_certs: bool,
     retry: RetryPolicy,
     max_response_bytes: u64,
+    max_in_flight: usize,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -164,6 +170,7 @@ impl fmt::Debug for ClientBuilder {
             .field("accept_invalid_certs", &self.accept_invalid_certs)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_in_flight", &self.max_in_flight)
             .finish()
     }
 }
@@ -180,6 +187,7 @@ impl ClientBuilder {
             accept_invalid_certs: false,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
         }
     }
 
@@ -229,6 +237,16 @@ impl ClientBuilder {
         self
     }
 
+    /// How many calls of the [`AsyncClient`](crate::AsyncClient) (and of the C front's
+    /// submitted calls) may be in flight at once, over all its clones (default 64). A call
+    /// beyond it waits for a free place ([`AsyncClient::try_call_raw`](crate::AsyncClient::try_call_raw)
+    /// and `ptero_call_submit` refuse at once instead, with [`Error::Busy`]). Blocking calls are
+    /// not counted.
+    pub fn max_in_flight(mut self, n: usize) -> Self {
+        self.max_in_flight = n;
+        self
+    }
+
     /// Applies every option that is set.
     pub fn options(mut self, o: &ClientOptions) -> Self {
         if let Some(ms) = o.timeout_ms {
@@ -255,18 +273,22 @@ impl ClientBuilder {
         if let Some(limit) = o.max_response_bytes {
             self.max_response_bytes = limit;
         }
+        if let Some(n) = o.max_in_flight {
+            self.max_in_flight = n as usize;
+        }
         self
     }
 
     /// Checks the settings and builds the client. Fails with [`Error::InvalidInput`] for a URL
     /// that is not `http(s)://host[:port][/prefix]`, an empty or non-ASCII key, a bad PEM, or a
-    /// timeout or answer limit of 0 (which would make every call fail).
+    /// timeout, answer limit or in-flight bound of 0 (which would make every call fail).
     pub fn build(self) -> Result<Client> {
         let base = api_base(&self.panel_url)?;
         for (zero, name) in [
             (self.timeout.is_zero(), "timeout (`timeout_ms`)"),
             (self.connect_timeout.is_zero(), "connect timeout (`connect_timeout_ms`)"),
             (self.max_response_bytes == 0, "answer limit (`max_response_bytes`)"),
+            (self.max_in_flight == 0, "in-flight bound (`max_in_flight`)"),
         ] {
             if zero {
                 return Err(Error::invalid(format!("the {name} must be more than 0")));
@@ -295,21 +317,28 @@ impl ClientBuilder {
         }
         let (user_agent, connect_timeout, timeout, insecure) =
             (self.user_agent.clone(), self.connect_timeout, self.timeout, self.accept_invalid_certs);
-        let factory: crate::transport::Factory = Arc::new(move || {
+        let factory: crate::transport::Factory = Arc::new(move |audience| {
             let mut http = reqwest::Client::builder()
-                .default_headers(headers.clone())
                 .user_agent(user_agent.clone())
                 .connect_timeout(connect_timeout)
-                .timeout(timeout)
-                .redirect(reqwest::redirect::Policy::none())
                 .pool_idle_timeout(Duration::from_secs(60))
                 .tcp_nodelay(true)
                 .danger_accept_invalid_certs(insecure);
+            http = match audience {
+                crate::transport::Audience::Panel => http
+                    .default_headers(headers.clone())
+                    .timeout(timeout)
+                    .redirect(reqwest::redirect::Policy::none()),
+                // Signed URLs point at Wings or S3, another host: never the key. A transfer takes
+                // as long as its size needs; `transfer.rs` times out a stalled one itself.
+                crate::transport::Audience::Signed => http.redirect(reqwest::redirect::Policy::limited(5)),
+            };
             for cert in &certs {
                 http = http.add_root_certificate(cert.clone());
             }
             http.build()
         });
+        let asynchronous = crate::asynchronous::Shared::new(Arc::clone(&factory), self.max_in_flight);
         let transport = Transport::new(factory).map_err(|e| {
             let mut message = format!("could not set up the HTTP client: {e}");
             let mut source = std::error::Error::source(&e);
@@ -323,6 +352,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,
+                asynchronous,
                 base,
                 key: self.api_key,
                 timeout: self.timeout,
@@ -330,6 +360,11 @@ impl ClientBuilder {
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
                 rate_limit: Mutex::new(None),
+                socket: crate::console::SocketSettings {
+                    user_agent: self.user_agent,
+                    ca_pems: self.ca_pems,
+                    accept_invalid_certs: self.accept_invalid_certs,
+                },
             }),
             timeout: None,
             cancel: None,
@@ -378,19 +413,24 @@ fn without_credentials(url: &str) -> String {
     }
 }
 
-struct Inner {
-    transport: Transport,
-    base: String,
-    key: Secret,
-    timeout: Duration,
-    connect_timeout: Duration,
-    retry: RetryPolicy,
-    max_response_bytes: u64,
-    rate_limit: Mutex<Option<RateLimit>>,
+/// What every clone of a client shares, blocking and async alike: settings, key, rate limit.
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    /// The async client's connection pool and in-flight bound (see [`crate::AsyncClient`]).
+    pub(crate) asynchronous: crate::asynchronous::Shared,
+    pub(crate) base: String,
+    pub(crate) key: Secret,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) rate_limit: Mutex<Option<RateLimit>>,
+    /// What the console's websocket needs to connect as the HTTP client does (`console.rs`).
+    pub(crate) socket: crate::console::SocketSettings,
 }
 
 /// The check of [`Client::with_cancel_check`].
-type CancelCheck = Arc<dyn Fn() -> bool + Send + Sync>;
+pub(crate) type CancelCheck = Arc<dyn Fn() -> bool + Send + Sync>;
 
 /// A client of one panel with one API key.
 ///
@@ -407,11 +447,11 @@ type CancelCheck = Arc<dyn Fn() -> bool + Send + Sync>;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
+    pub(crate) inner: Arc<Inner>,
     /// The whole-request timeout of [`Client::with_timeout`], replacing the builder's.
-    timeout: Option<Duration>,
+    pub(crate) timeout: Option<Duration>,
     /// The check of [`Client::with_cancel_check`].
-    cancel: Option<CancelCheck>,
+    pub(crate) cancel: Option<CancelCheck>,
 }
 
 impl fmt::Debug for Client {
@@ -469,6 +509,11 @@ impl Client {
         Client { cancel: Some(Arc::new(check)), ..self.clone() }
     }
 
+    /// The check of [`Client::with_cancel_check`], for the transfers (`transfer.rs`).
+    pub(crate) fn cancel_check(&self) -> Option<&CancelCheck> {
+        self.cancel.as_ref()
+    }
+
     /// The rate-limit headers of the most recent answer, if the panel sent them.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         *self.inner.rate_limit.lock().unwrap_or_else(|p| p.into_inner())
@@ -507,17 +552,7 @@ impl Client {
         op_id: &'static str,
         params: Map<String, Value>,
     ) -> Result<T> {
-        let raw = self.execute(ops::get(op_id), params)?;
-        // Plain decoding first: tracking the path of every field costs more than the decoding
-        // itself on a large list. Only when it fails is the answer decoded again, to name the
-        // field that did not fit.
-        match serde_json::from_value(raw.build(&mut shape::ValueBuilder)?) {
-            Ok(model) => Ok(model),
-            Err(plain) => match decode::<T>(raw.build(&mut shape::ValueBuilder)?) {
-                Err(named) => Err(named),
-                Ok(_) => Err(Error::Decode { path: String::from("$"), message: plain.to_string() }),
-            },
-        }
+        self.execute(ops::get(op_id), params)?.decode().map_err(|e| crate::exec::scrub_error(&self.inner, e))
     }
 
     /// Runs a call whose answer carries nothing.
@@ -552,84 +587,22 @@ impl Client {
         self.execute_with(op, params, None)
     }
 
+    /// The blocking driver of [`Call`]: sends on this thread's own runtime, and sleeps this
+    /// thread between tries.
     fn execute_with(
         &self,
         op: &Operation,
         params: Map<String, Value>,
         content: Option<Vec<u8>>,
     ) -> Result<Raw> {
-        let prepared = request::prepare(&self.inner.base, op, params, content)?;
-        let body = prepared.body.map(|b| match b {
-            PreparedBody::Json(bytes) => ("application/json", bytes::Bytes::from(bytes)),
-            PreparedBody::Raw(bytes) => ("application/octet-stream", bytes::Bytes::from(bytes)),
-        });
-        let (timeout, effective_timeout) = self.timeout_for(op)?;
-        let limit = self.inner.max_response_bytes;
+        let mut call = Call::prepare(&self.inner, op, params, content, self.timeout)?;
         let cancel = self.cancel.as_deref();
-        let policy = &self.inner.retry;
-        let mut waited = Duration::ZERO;
-        let mut attempt = 0u32;
-        // Waits only while both the number of tries and the total wait allow it.
-        let allowed = |wait: Duration, waited: Duration, attempt: u32| {
-            attempt < policy.max_retries && waited.saturating_add(wait) <= policy.max_total_wait
-        };
         loop {
-            let request = Request {
-                method: to_reqwest(op.method),
-                url: &prepared.url,
-                body: body.clone(),
-                timeout,
-                max_bytes: limit,
-                cancel,
-            };
-            let failure = match self.inner.transport.send(request) {
-                Ok(answer) => match self.read(op, answer) {
-                    Err(Error::RateLimited { retry_after, errors }) if op.method.is_idempotent() => {
-                        let wait = retry_after.unwrap_or_else(|| backoff(policy, attempt));
-                        if allowed(wait, waited, attempt) {
-                            Retry::After(wait)
-                        } else {
-                            Retry::No(Error::RateLimited { retry_after, errors })
-                        }
-                    }
-                    other => return other,
-                },
-                Err(Failure::Setup(message)) => return Err(Error::Transport { message, connect: false }),
-                Err(Failure::TooLarge) => return Err(Error::TooLarge { limit }),
-                Err(Failure::Cancelled) => return Err(Error::Cancelled),
-                Err(Failure::Http(e)) => {
-                    let err = self.transport_error(&e, effective_timeout);
-                    let never_sent = matches!(err, Error::Transport { connect: true, .. });
-                    let wait = backoff(policy, attempt);
-                    if never_sent && allowed(wait, waited, attempt) {
-                        Retry::After(wait)
-                    } else {
-                        Retry::No(err)
-                    }
-                }
-            };
-            match failure {
-                Retry::No(err) => return Err(err),
-                Retry::After(wait) => {
-                    self.pause(wait)?;
-                    waited = waited.saturating_add(wait);
-                    attempt += 1;
-                }
+            let outcome = self.inner.transport.send(call.request(cancel));
+            match call.step(&self.inner, outcome) {
+                Step::Done(result) => return result,
+                Step::RetryAfter(wait) => self.pause(wait)?,
             }
-        }
-    }
-
-    /// The per-request timeout to send (when it is not the builder's) and the timeout in force.
-    fn timeout_for(&self, op: &Operation) -> Result<(Option<Duration>, Duration)> {
-        match self.timeout {
-            Some(t) if t.is_zero() => {
-                Err(Error::invalid("the timeout given to `with_timeout` must be more than 0"))
-            }
-            Some(t) => Ok((Some(t), t)),
-            None if op.long_running && self.inner.timeout < ops::LONG_RUNNING_TIMEOUT => {
-                Ok((Some(ops::LONG_RUNNING_TIMEOUT), ops::LONG_RUNNING_TIMEOUT))
-            }
-            None => Ok((None, self.inner.timeout)),
         }
     }
 
@@ -651,150 +624,14 @@ impl Client {
             }
         }
     }
-
-    /// Reads one answer: rate-limit headers, status, body.
-    fn read(&self, op: &Operation, answer: Answer) -> Result<Raw> {
-        let Answer { status, headers, body } = answer;
-        let headers = &headers;
-        self.note_rate_limit(headers);
-        let content_type =
-            headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
-        let retry_after = headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(parse_retry_after);
-        let location = headers.get(LOCATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let is_json = content_type.contains("json");
-        // An HTML page (a login form, a proxy's error page) is never an answer of the API.
-        let is_html = content_type.contains("html");
-
-        if (300..400).contains(&status) {
-            return Err(self.not_json(status, &content_type, &body, Some(location.unwrap_or_default())));
-        }
-        if (200..300).contains(&status) {
-            if is_html {
-                return Err(self.not_json(status, &content_type, &body, None));
-            }
-            // Only the status the operation answers with counts as success (and for operations
-            // without content, the panel's other ways of saying "done": 204, or 200/202 with an
-            // empty body or `[]`); anything else is something in the way, not the panel's answer.
-            let nothing = body.trim_ascii().is_empty() || body.trim_ascii() == b"[]";
-            let expected = status == op.success;
-            return match op.response() {
-                Response::Empty
-                    if status == 204 || (nothing && (expected || matches!(status, 200 | 202))) =>
-                {
-                    Ok(Raw(Body::Null, None))
-                }
-                Response::Bytes if expected && !is_json => Ok(Raw(Body::Bytes(body), None)),
-                Response::Json | Response::Bytes if expected && is_json => {
-                    Ok(Raw(Body::Json(body), op.addition))
-                }
-                _ if !is_json && !body.trim_ascii().is_empty() => {
-                    Err(self.not_json(status, &content_type, &body, None))
-                }
-                _ => Err(Error::Decode {
-                    path: String::from("$"),
-                    message: format!(
-                        "`{}` answers HTTP {}{}, but the panel answered HTTP {status} with {}",
-                        op.id,
-                        op.success,
-                        match op.response() {
-                            Response::Empty => " with no content",
-                            Response::Bytes => " with the file's bytes",
-                            Response::Json => " with JSON",
-                        },
-                        if body.trim_ascii().is_empty() {
-                            "no content".to_owned()
-                        } else {
-                            self.scrub(&snippet(&body))
-                        },
-                    ),
-                }),
-            };
-        }
-        // An error status: the panel's `{"errors":[...]}` document, or something else in the way.
-        let errors = if is_json {
-            serde_json::from_slice::<Value>(&body)
-                .ok()
-                .and_then(|v| v.get("errors").and_then(Value::as_array).cloned())
-                .map(|list| list.iter().map(ApiErrorItem::from_value).collect::<Vec<_>>())
-        } else {
-            None
-        };
-        match (status, errors) {
-            (429, errors) => Err(Error::RateLimited { retry_after, errors: errors.unwrap_or_default() }),
-            (_, Some(errors)) => Err(Error::Api { status, errors: self.scrub_items(errors) }),
-            (_, None) if is_json => Err(Error::Api {
-                status,
-                errors: vec![ApiErrorItem {
-                    status: status.to_string(),
-                    detail: self.scrub(&snippet(&body)),
-                    ..ApiErrorItem::default()
-                }],
-            }),
-            (_, None) => Err(self.not_json(status, &content_type, &body, None)),
-        }
-    }
-
-    fn note_rate_limit(&self, headers: &HeaderMap) {
-        let num =
-            |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse().ok());
-        if let (Some(limit), Some(remaining)) = (num("x-ratelimit-limit"), num("x-ratelimit-remaining")) {
-            *self.inner.rate_limit.lock().unwrap_or_else(|p| p.into_inner()) =
-                Some(RateLimit { limit, remaining });
-        }
-    }
-
-    fn not_json(&self, status: u16, content_type: &str, body: &[u8], location: Option<String>) -> Error {
-        Error::NotJson {
-            status,
-            content_type: content_type.to_owned(),
-            snippet: self.scrub(&snippet(body)),
-            location: location.map(|l| self.scrub(&l)),
-        }
-    }
-
-    fn transport_error(&self, e: &reqwest::Error, timeout: Duration) -> Error {
-        if e.is_timeout() {
-            let connect = e.is_connect();
-            return Error::Timeout {
-                timeout: if connect { self.inner.connect_timeout } else { timeout },
-                phase: if connect { "connect" } else { "request" },
-            };
-        }
-        // reqwest's text names the URL (never the key); walk the sources for the root cause.
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
-            source = s.source();
-        }
-        Error::Transport { message: self.scrub(&message), connect: e.is_connect() }
-    }
-
-    /// Removes the API key from any text that came from outside (a page that echoes headers).
-    fn scrub(&self, text: &str) -> String {
-        let key = self.inner.key.0.trim();
-        if key.len() >= 8 && text.contains(key) {
-            text.replace(key, "<redacted>")
-        } else {
-            text.to_owned()
-        }
-    }
-
-    fn scrub_items(&self, mut items: Vec<ApiErrorItem>) -> Vec<ApiErrorItem> {
-        for item in &mut items {
-            item.detail = self.scrub(&item.detail);
-        }
-        items
-    }
 }
 
 /// A successful answer, not decoded yet (see [`Client::call_raw`]).
 #[derive(Debug)]
-pub struct Raw(Body, Option<ops::Addition>);
+pub struct Raw(pub(crate) Body, pub(crate) Option<ops::Addition>);
 
 #[derive(Debug)]
-enum Body {
+pub(crate) enum Body {
     /// No content (204, or 202 with `[]`).
     Null,
     /// A raw answer (`server.files.contents`): the file's bytes.
@@ -804,6 +641,36 @@ enum Body {
 }
 
 impl Raw {
+    /// Decodes the answer into a typed model (what every typed method, blocking or async, ends
+    /// with).
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T> {
+        if let (Body::Json(bytes), None) = (&self.0, self.1) {
+            // Straight from the bytes, unwrapping as it goes (no `Value` in between).
+            return shape::decode(bytes);
+        }
+        // Plain decoding first: tracking the path of every field costs more than the decoding
+        // itself. Only when it fails is the answer decoded again, to name the field that did
+        // not fit.
+        match serde_json::from_value(self.build(&mut shape::ValueBuilder)?) {
+            Ok(model) => Ok(model),
+            Err(plain) => match decode::<T>(self.build(&mut shape::ValueBuilder)?) {
+                Err(named) => Err(named),
+                Ok(_) => Err(Error::Decode { path: String::from("$"), message: plain.to_string() }),
+            },
+        }
+    }
+
+    /// The answer as the one JSON shape's text: what [`Client::call`] answers, printed. A JSON
+    /// answer is written straight from the panel's bytes (see [`shape::to_text`]), with no tree
+    /// built and printed; keys keep the panel's order. A raw answer must be UTF-8 text, as for
+    /// [`Raw::build`].
+    pub fn to_json(&self) -> Result<String> {
+        match (&self.0, self.1) {
+            (Body::Json(bytes), None) => shape::to_text(bytes),
+            _ => Ok(self.build(&mut shape::ValueBuilder)?.to_string()),
+        }
+    }
+
     /// The answer's bytes as they came: the file of `server.files.contents`, the JSON text of
     /// a JSON answer, nothing for an answer without content.
     pub fn into_bytes(self) -> Vec<u8> {
@@ -877,42 +744,6 @@ fn add<B: shape::Builder>(
             b.insert(built, key, value).map_err(decode)
         }
     }
-}
-
-enum Retry {
-    After(Duration),
-    No(Error),
-}
-
-/// `Retry-After`: delay-seconds (a number too large for a `u64` is "very long") or an HTTP-date
-/// (how long from now until then; a past date is no wait).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let value = value.trim();
-    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(Duration::from_secs(value.parse::<u64>().unwrap_or(u64::MAX)));
-    }
-    let when = httpdate::parse_http_date(value).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
-}
-
-fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
-    policy.initial_backoff.saturating_mul(1u32 << attempt.min(16))
-}
-
-fn to_reqwest(m: ops::Method) -> reqwest::Method {
-    match m {
-        ops::Method::Get => reqwest::Method::GET,
-        ops::Method::Post => reqwest::Method::POST,
-        ops::Method::Put => reqwest::Method::PUT,
-        ops::Method::Delete => reqwest::Method::DELETE,
-    }
-}
-
-/// The first characters of a body, on one line, for error messages.
-fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(400)]);
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    one_line.chars().take(160).collect()
 }
 
 /// Accepts `{...}` (or `null` for no parameters) as the flat parameter object.

@@ -80,7 +80,8 @@ pub enum Error {
     Timeout {
         /// The timeout that expired.
         timeout: Duration,
-        /// `"connect"` or `"request"`.
+        /// `"connect"`, `"request"`, or `"transfer"` (a signed-URL transfer that moved no byte
+        /// for that long).
         phase: &'static str,
     },
     /// The panel could not be reached, or the connection broke.
@@ -127,17 +128,70 @@ pub enum Error {
         limit: u64,
     },
     /// The call was abandoned before the panel answered, because the caller's cancel check
-    /// ([`Client::with_cancel_check`](crate::Client::with_cancel_check)) asked for it. A request
-    /// that was already sent may still take effect on the panel.
+    /// ([`Client::with_cancel_check`](crate::Client::with_cancel_check)) or the C front's
+    /// `ptero_request_cancel` asked for it. A request that was already sent may still take
+    /// effect on the panel.
     #[error("the call was cancelled before the panel answered")]
     Cancelled,
+    /// The call was not started: the client already had as many calls in flight as it allows
+    /// ([`ClientBuilder::max_in_flight`](crate::ClientBuilder::max_in_flight)). Only the calls
+    /// that refuse to wait for a free place say this
+    /// ([`AsyncClient::try_call_raw`](crate::AsyncClient::try_call_raw), C's
+    /// `ptero_call_submit`). Nothing was sent: try again once a call has finished.
+    #[error(
+        "the client already has {limit} calls in flight (`max_in_flight`); nothing was sent: try again \
+         when one has finished"
+    )]
+    Busy {
+        /// The bound in force.
+        limit: usize,
+    },
+    /// Wings (or the S3 storage of a backup) refused a request the client made to it directly,
+    /// with its `{"error": ...}` answer: a transfer through a signed URL, or the console's
+    /// websocket. For a transfer, a URL already used gives 404 ("The requested resource was not
+    /// found on this server."), an expired or damaged one 500. The transfer methods ask the panel
+    /// for a fresh URL for every transfer, so these come only from a URL given by hand
+    /// ([`Client::download_signed`](crate::Client::download_signed)) or from a lifetime shorter
+    /// than the transfer's start.
+    #[error("{}", wings_message(*status, message, request_id.as_deref()))]
+    Wings {
+        /// The HTTP status of the answer.
+        status: u16,
+        /// Wings' `error` text (or the storage's `<Message>`, or the start of the body).
+        message: String,
+        /// Wings' request id (`request_id`, or the `X-Request-Id` header), as in its logs.
+        request_id: Option<String>,
+    },
+    /// A local file could not be read or written (a full disk, a missing directory, no
+    /// permission), or the caller's writer or reader failed. `path` names the file when there
+    /// is one. A download to a path never leaves a partial file behind.
+    #[error("{}", io_message(path.as_deref(), source))]
+    Io {
+        /// The local file, when the error is about one.
+        path: Option<std::path::PathBuf>,
+        /// The system's error (`raw_os_error()` gives the errno, e.g. `ENOSPC`).
+        #[source]
+        source: std::io::Error,
+    },
+    /// The [`Console`](crate::Console) is closed: by the caller, or for good by Wings (a close
+    /// code 4400–4499 such as 4409 "server is suspended", the server deleted, the key's access
+    /// withdrawn), or after the error that ended it was handed out.
+    #[error("the console is closed: {reason}")]
+    Closed {
+        /// Who closed it and why, for people.
+        reason: String,
+        /// The websocket close code Wings sent, if it sent one.
+        code: Option<u16>,
+    },
 }
 
 impl Error {
     /// The HTTP status of the answer, when there was one.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::NotJson { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::NotJson { status, .. } | Error::Wings { status, .. } => {
+                Some(*status)
+            }
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -152,8 +206,9 @@ impl Error {
     }
 
     /// A short stable name of the kind of error (`api`, `rate_limited`, `timeout`, `transport`,
-    /// `decode`, `not_json`, `invalid_input`, `too_large`, `cancelled`), used by the C and
-    /// Python fronts.
+    /// `decode`, `not_json`, `invalid_input`, `too_large`, `cancelled`, `busy`, `wings`, `io`,
+    /// `closed`),
+    /// used by the C and Python fronts.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Api { .. } => "api",
@@ -165,6 +220,10 @@ impl Error {
             Error::InvalidInput(_) => "invalid_input",
             Error::TooLarge { .. } => "too_large",
             Error::Cancelled => "cancelled",
+            Error::Busy { .. } => "busy",
+            Error::Wings { .. } => "wings",
+            Error::Io { .. } => "io",
+            Error::Closed { .. } => "closed",
         }
     }
 
@@ -209,6 +268,21 @@ fn not_json_message(status: u16, content_type: &str, snippet: &str, location: Op
         "the panel answered HTTP {status} with {kind} ({ct}), not JSON; is the URL a Pterodactyl \
          panel and is nothing (a proxy, a login page) in between? Body starts: {snippet:?}"
     )
+}
+
+fn wings_message(status: u16, message: &str, request_id: Option<&str>) -> String {
+    let message = if message.is_empty() { "no error message" } else { message };
+    match request_id {
+        Some(id) => format!("Wings refused the request (HTTP {status}): {message} (request id {id})"),
+        None => format!("Wings refused the request (HTTP {status}): {message}"),
+    }
+}
+
+fn io_message(path: Option<&std::path::Path>, source: &std::io::Error) -> String {
+    match path {
+        Some(path) => format!("{}: {source}", path.display()),
+        None => format!("local I/O failed: {source}"),
+    }
 }
 
 /// Result alias of this crate.

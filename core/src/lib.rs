@@ -17,26 +17,43 @@
 //!   [`Client::call`]; the typed methods hang off resource handles ([`Client::server`]).
 //! * Results come in one JSON shape on every surface (Rust, C, Python): see [`shape`].
 //! * Errors are one [`Error`] enum; the API key never appears in `Debug`, `Display` or errors.
+//! * Every call also exists as a future, for async code on tokio: [`AsyncClient`]
+//!   ([`Client::to_async`]), with the same handles and methods.
+//! * Files and backups move streaming through a fresh signed Wings URL each time, with progress
+//!   and cancel: [`Files::download_to_path`], [`Files::upload`], [`Backups::download_to_path`].
 #![warn(missing_docs)]
 
+#[doc(hidden)]
+#[path = "fuzz.rs"]
+pub mod __fuzz;
+mod asynchronous;
 mod client;
+mod console;
 mod error;
+mod exec;
 pub mod models;
 pub mod ops;
 mod request;
 mod resources;
 pub mod shape;
+mod transfer;
 mod transport;
 
+pub use asynchronous::{AsyncClient, CallFuture, PageStream};
 pub use client::{
-    Client, ClientBuilder, ClientOptions, RateLimit, RetryPolicy, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    Client, ClientBuilder, ClientOptions, RateLimit, Raw, RetryPolicy, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+};
+pub use console::{
+    BackupCompletion, Console, ConsoleNetwork, ConsoleOptions, ConsoleStats, Event, Events, GapCause,
+    DEFAULT_SEND_TIMEOUT,
 };
 pub use error::{ApiErrorItem, Error, Result};
 pub use models::*;
 pub use resources::{
-    AccountActivity, AccountApi, Activity, Allocations, ApiKeys, Backups, Databases, Email, Files,
+    AccountActivity, AccountApi, Activity, Allocations, ApiKeys, Backups, Caller, Databases, Email, Files,
     ListActivity, ListBackups, ListServers, NewBackup, PageIter, Password, PullFile, ScheduleParams,
     Schedules, ServerHandle, ServerListType, Servers, Settings, SshKeys, StartupApi, TaskParams, Tasks,
     TwoFactor, Users,
 };
+pub use transfer::{Progress, Upload};

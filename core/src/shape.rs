@@ -16,6 +16,10 @@
 
 use serde_json::Value;
 
+mod direct;
+
+pub use direct::{decode, to_text};
+
 /// Unwraps a whole response document (see the module docs). The same rules as [`build`],
 /// applied to a document already decoded.
 pub fn normalize(doc: Value) -> Value {
@@ -366,9 +370,22 @@ mod oracle {
                 if let Some(meta) = meta {
                     map.insert("meta".into(), meta);
                 }
-                Value::Object(map)
+                not_an_envelope(map)
             }
         }
+    }
+
+    /// An object where an envelope could stand that is not one: its `data` and `attributes` are
+    /// still read as a list's entries and an item's attributes (a one-pass builder meets them
+    /// before it can know that the object is no envelope).
+    fn not_an_envelope(mut map: Map<String, Value>) -> Value {
+        if let Some(data) = map.get_mut("data") {
+            *data = unwrap_list(data.take());
+        }
+        if let Some(attrs) = map.get_mut("attributes") {
+            *attrs = unwrap_attrs(attrs.take());
+        }
+        Value::Object(map)
     }
 
     fn unwrap_list(data: Value) -> Value {
@@ -388,7 +405,7 @@ mod oracle {
                 unwrap_list(map.remove("data").unwrap_or(Value::Null))
             }
             Some(_) if map.contains_key("attributes") => unwrap_item(map),
-            _ => Value::Object(map),
+            _ => not_an_envelope(map),
         }
     }
 
@@ -396,7 +413,10 @@ mod oracle {
         if map.get("object").and_then(Value::as_str) == Some("null_resource") {
             return Value::Null;
         }
-        let mut attrs = map.remove("attributes").unwrap_or(Value::Null);
+        unwrap_attrs(map.remove("attributes").unwrap_or(Value::Null))
+    }
+
+    fn unwrap_attrs(mut attrs: Value) -> Value {
         if let Some(Value::Object(rels)) = attrs.get_mut("relationships") {
             for value in rels.values_mut() {
                 *value = unwrap_nested(value.take());

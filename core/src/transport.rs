@@ -21,14 +21,24 @@
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use reqwest::header::HeaderMap;
 use thread_local::ThreadLocal;
 
-pub(crate) type Factory = Arc<dyn Fn() -> reqwest::Result<reqwest::Client> + Send + Sync>;
+/// Whom an HTTP client is made for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Audience {
+    /// The panel's API: the key, `Accept: application/json`, the whole-request timeout.
+    Panel,
+    /// Signed URLs on Wings or S3 (`transfer.rs`): another host, so never the key, and no
+    /// whole-request timeout (a transfer takes as long as its size needs).
+    Signed,
+}
+
+pub(crate) type Factory = Arc<dyn Fn(Audience) -> reqwest::Result<reqwest::Client> + Send + Sync>;
 
 /// How often a cancellable call asks whether it should stop.
 const CANCEL_POLL: Duration = Duration::from_millis(50);
@@ -69,6 +79,8 @@ struct PerThread {
     pid: u32,
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
+    /// The client for signed URLs, made on the first transfer.
+    signed: OnceLock<reqwest::Client>,
 }
 
 pub(crate) struct Transport {
@@ -82,7 +94,7 @@ pub(crate) struct Transport {
 impl Transport {
     pub(crate) fn new(factory: Factory) -> reqwest::Result<Transport> {
         // Build once up front so that bad settings fail in `build()`, not in the first call.
-        factory()?;
+        factory(Audience::Panel)?;
         Ok(Transport { factory, threads: ThreadLocal::new() })
     }
 
@@ -98,8 +110,8 @@ impl Transport {
             .enable_all()
             .build()
             .map_err(|e| Failure::Setup(format!("could not start an I/O runtime: {e}")))?;
-        let http = (self.factory)().map_err(Failure::Http)?;
-        let fresh = Arc::new(PerThread { pid, runtime, http });
+        let http = (self.factory)(Audience::Panel).map_err(Failure::Http)?;
+        let fresh = Arc::new(PerThread { pid, runtime, http, signed: OnceLock::new() });
         if let Some(inherited) = slot.borrow_mut().replace(Arc::clone(&fresh)) {
             // Made before a `fork()`: its runtime, epoll instance and sockets are the parent's.
             // Dropping them here would shut down state the parent still uses (and a runtime
@@ -167,29 +179,52 @@ impl Transport {
         })
     }
 
+    /// Runs `job` with the calling thread's runtime and its client for signed URLs
+    /// ([`Audience::Signed`]), under the same guards as [`Transport::send`]: an error on a
+    /// runtime's worker, a plain helper thread (which `job` moves to, hence `Send`) on any other
+    /// thread with a runtime handle, a fresh entry after `fork()`. `job` drives its own
+    /// exchange with `block_on` and must drop what it abandons inside the runtime's context.
+    pub(crate) fn with_signed<T: Send>(
+        &self,
+        job: impl FnOnce(&tokio::runtime::Runtime, &reqwest::Client) -> T + Send,
+    ) -> Result<T, Failure> {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return self.signed_here(job);
+        }
+        if tokio::runtime::worker_index().is_some() {
+            return Err(Failure::Setup(
+                "the blocking client was called from inside an async runtime (async code on a tokio \
+                 runtime thread); call it from `tokio::task::spawn_blocking` or a plain thread"
+                    .into(),
+            ));
+        }
+        std::thread::scope(|s| match s.spawn(|| self.signed_here(job)).join() {
+            Ok(result) => result,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    }
+
+    fn signed_here<T>(
+        &self,
+        job: impl FnOnce(&tokio::runtime::Runtime, &reqwest::Client) -> T,
+    ) -> Result<T, Failure> {
+        let pt = self.per_thread()?;
+        let http = match pt.signed.get() {
+            Some(http) => http,
+            None => {
+                let made = (self.factory)(Audience::Signed).map_err(Failure::Http)?;
+                pt.signed.get_or_init(|| made)
+            }
+        };
+        Ok(job(&pt.runtime, http))
+    }
+
     /// Sends on the calling thread's own runtime (the thread is outside any tokio context).
     fn send_here(&self, req: Request<'_>) -> Result<Answer, Failure> {
         let pt = self.per_thread()?;
-        let mut builder = pt.http.request(req.method, req.url);
-        if let Some((content_type, bytes)) = req.body {
-            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
-        }
-        if let Some(timeout) = req.timeout {
-            builder = builder.timeout(timeout);
-        }
-        let max = req.max_bytes;
-        let exchange = async move {
-            let mut resp = builder.send().await.map_err(Failure::Http)?;
-            let status = resp.status().as_u16();
-            if resp.content_length().is_some_and(|len| len > max) {
-                // Refused before reading: the connection is closed rather than drained.
-                return Err(Failure::TooLarge);
-            }
-            let headers = std::mem::take(resp.headers_mut());
-            let body = read_body(resp, max).await?;
-            Ok(Answer { status, headers, body })
-        };
-        let Some(cancel) = req.cancel else {
+        let cancel = req.cancel;
+        let exchange = exchange(&pt.http, req);
+        let Some(cancel) = cancel else {
             return pt.runtime.block_on(exchange);
         };
         // Run the exchange in slices, leaving the runtime between them to ask the check: the
@@ -210,6 +245,29 @@ impl Transport {
         drop(exchange);
         outcome
     }
+}
+
+/// Sends `req` with `http` and reads the whole answer: the one exchange of both drivers, this
+/// transport's (on the thread's own runtime) and the async client's (on the caller's runtime).
+/// `req.cancel` is not asked here; dropping the future abandons the exchange.
+pub(crate) async fn exchange(http: &reqwest::Client, req: Request<'_>) -> Result<Answer, Failure> {
+    let mut builder = http.request(req.method, req.url);
+    if let Some((content_type, bytes)) = req.body {
+        builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
+    }
+    if let Some(timeout) = req.timeout {
+        builder = builder.timeout(timeout);
+    }
+    let max = req.max_bytes;
+    let mut resp = builder.send().await.map_err(Failure::Http)?;
+    let status = resp.status().as_u16();
+    if resp.content_length().is_some_and(|len| len > max) {
+        // Refused before reading: the connection is closed rather than drained.
+        return Err(Failure::TooLarge);
+    }
+    let headers = std::mem::take(resp.headers_mut());
+    let body = read_body(resp, max).await?;
+    Ok(Answer { status, headers, body })
 }
 
 /// Reads the body, stopping as soon as it passes `max` bytes.
@@ -258,8 +316,9 @@ impl Drop for Transport {
                 continue;
             }
             // No call is running (they borrow the transport), so this is the last reference.
-            if let Ok(PerThread { runtime, http, .. }) = Arc::try_unwrap(entry) {
+            if let Ok(PerThread { runtime, http, signed, .. }) = Arc::try_unwrap(entry) {
                 drop(http);
+                drop(signed);
                 if in_async {
                     runtime.shutdown_background();
                 } else {

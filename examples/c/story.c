@@ -64,6 +64,7 @@ static void next(char **out, cJSON **doc) {
 }
 
 static int second_act(const PteroClient *client); /* at the end of this file */
+static int console_act(const PteroClient *client); /* after it */
 
 int main(int argc, char **argv) {
     const char *url = argc > 1 ? argv[1] : getenv("PTERO_URL");
@@ -168,6 +169,7 @@ int main(int argc, char **argv) {
            text(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "errors"), 0), "detail"));
 
     if (second_act(client) != 0) goto cleanup;
+    if (console_act(client) != 0) goto cleanup;
 
     /* Leave the server as we found it: stopped. */
     next(&out, &doc);
@@ -274,5 +276,59 @@ cleanup:
     ptero_bytes_free(bytes, len);
     cJSON_Delete(doc);
     ptero_string_free(out);
+    return rc;
+}
+
+/* =============================================================================================
+ * The live console (the Wings websocket): events come as JSON strings from ptero_console_poll
+ * (a game plugin would poll on its tick with a timeout of 0). A power action and a command go
+ * in; the status changes, the boot output and the command's echo come out.
+ * ============================================================================================= */
+static int console_act(const PteroClient *client) {
+    static const char echo[] = "> say Hello from the C console";
+    PteroConsole *console = NULL;
+    PteroStatus st = ptero_console_open(client, SERVER, NULL, &console);
+    if (st != PTERO_STATUS_OK) {
+        char *error = ptero_last_error();
+        int rc = failed("ptero_console_open", st, error);
+        ptero_string_free(error);
+        return rc;
+    }
+    printf("\nLive console:\n");
+    int powered = 0, commanded = 0, done = 0, rc = 1;
+    time_t deadline = time(NULL) + 15;
+    while (!done && time(NULL) < deadline) {
+        char *event = NULL;
+        st = ptero_console_poll(console, 500, &event);
+        if (failed("ptero_console_poll", st, event)) {
+            ptero_string_free(event);
+            goto cleanup;
+        }
+        cJSON *doc = event ? cJSON_Parse(event) : NULL;
+        const char *name = text(doc, "event");
+        if (strcmp(name, "status") == 0) {
+            const char *state = text(doc, "state");
+            printf("  [status] %s\n", state);
+            if (!powered) {
+                st = ptero_console_set_state(console, strcmp(state, "offline") == 0 ? "start" : "restart", NULL);
+                powered = 1;
+            } else if (strcmp(state, "running") == 0 && !commanded) {
+                st = ptero_console_send_command(console, echo + 2, NULL);
+                commanded = 1;
+            }
+        } else if (strcmp(name, "console output") == 0) {
+            printf("  %s\n", text(doc, "line"));
+            done = strcmp(text(doc, "line"), echo) == 0;
+        }
+        cJSON_Delete(doc);
+        ptero_string_free(event);
+        if (st != PTERO_STATUS_OK) {
+            failed("a console send", st, "");
+            goto cleanup;
+        }
+    }
+    rc = 0;
+cleanup:
+    ptero_console_free(console);
     return rc;
 }

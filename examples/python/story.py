@@ -70,6 +70,7 @@ def main() -> int:
             print(f"\nf00dfeed: {e} (HTTP {e.status})")
 
         second_act(srv)
+        console_act(srv)
     return 0
 
 
@@ -101,6 +102,28 @@ def second_act(srv: pterodactyl.ServerHandle) -> None:
     for f in srv.files.list():
         kind = "file" if f["is_file"] else "dir "
         print(f"  {kind} {f['mode']:<10} {f['size']:>8} bytes  {f['name']}")
+
+
+def console_act(srv: pterodactyl.ServerHandle) -> None:
+    """The live console (the Wings websocket): a power action and a command go in; the status
+    changes, the boot output and the command's echo come out."""
+    print("\nLive console:")
+    with srv.console() as console:
+        deadline = time.monotonic() + 15
+        powered = commanded = False
+        while (event := console.next_event(timeout=max(0.0, deadline - time.monotonic()))) is not None:
+            if event.name == "status":
+                print(f"  [status] {event.state}")
+                if not powered:
+                    console.set_state("start" if event.state == "offline" else "restart")
+                    powered = True
+                elif event.state == "running" and not commanded:
+                    console.send_command("say Hello from the Python console")
+                    commanded = True
+            elif event.name == "console output":
+                print(f"  {event.line}")
+                if event.line == "> say Hello from the Python console":
+                    break
 
 
 if __name__ == "__main__":

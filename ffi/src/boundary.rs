@@ -33,6 +33,10 @@ impl Failure {
                 Error::NotJson { .. } => PteroStatus::NotJson,
                 Error::TooLarge { .. } => PteroStatus::TooLarge,
                 Error::Cancelled => PteroStatus::Cancelled,
+                Error::Busy { .. } => PteroStatus::Busy,
+                Error::Wings { .. } => PteroStatus::WingsError,
+                Error::Io { .. } => PteroStatus::Io,
+                Error::Closed { .. } => PteroStatus::Closed,
                 _ => PteroStatus::Other,
             },
         }
@@ -70,12 +74,26 @@ impl Failure {
 }
 
 /// The panic boundary: runs `body`, turning a panic into [`Failure::Panic`] so that it never
-/// unwinds into C.
+/// unwinds into C. It also counts the call out of every handle it read (see
+/// [`PteroClient::enter`]), so that `ptero_client_free` can tell a call is still running.
 pub(crate) fn catch<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Failure> {
-    match catch_unwind(AssertUnwindSafe(body)) {
+    let depth = ENTERED.with(|entered| entered.borrow().len());
+    let outcome = catch_unwind(AssertUnwindSafe(body));
+    let left = ENTERED.with(|entered| entered.borrow_mut().split_off(depth));
+    for handle in left {
+        // SAFETY: the handle was live when the call read it, and `ptero_client_free` aborts
+        // rather than free a handle with a call running on it.
+        unsafe { (*handle).leave() };
+    }
+    match outcome {
         Ok(result) => result.map_err(Failure::Error),
         Err(payload) => Err(Failure::Panic(panic_message(payload.as_ref()))),
     }
+}
+
+thread_local! {
+    /// The handles the calls running on this thread counted themselves in on.
+    static ENTERED: std::cell::RefCell<Vec<*const PteroClient>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -213,8 +231,10 @@ impl<'a> FromC<'a> for &'a Client {
     type Raw = *const PteroClient;
     unsafe fn from_c(raw: *const PteroClient, name: &str) -> Result<Self, Error> {
         // SAFETY: NULL or a live handle from `ptero_client_new`.
-        unsafe { raw.as_ref() }
-            .map(|handle| &handle.client)
-            .ok_or_else(|| Error::InvalidInput(format!("`{name}` is NULL")))
+        let handle =
+            unsafe { raw.as_ref() }.ok_or_else(|| Error::InvalidInput(format!("`{name}` is NULL")))?;
+        let client = handle.enter();
+        ENTERED.with(|entered| entered.borrow_mut().push(raw));
+        Ok(client)
     }
 }

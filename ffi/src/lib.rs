@@ -13,16 +13,23 @@
 #![warn(missing_docs)]
 
 use std::ffi::{c_char, c_int, CStr, CString};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use pterodactyl_client::{Client, ClientOptions};
 use serde_json::Value;
 
+mod asynchronous;
 mod boundary;
+mod console;
 mod generated;
+mod transfer;
 mod typed;
 
+pub use asynchronous::*;
 use boundary::{answer, arg, catch, out_slot, set_last_error, take_last_error, Failure};
+pub use console::*;
 pub use generated::*;
+pub use transfer::*;
 pub use typed::*;
 
 /// What a call did. Every fallible function returns one; the numbers are stable and a retired
@@ -60,14 +67,31 @@ pub enum PteroStatus {
     /// The answer was larger than the client's limit (`max_response_bytes`, default 64 MiB) and
     /// was not read further.
     TooLarge = 10,
-    /// The call was abandoned before the panel answered. The C functions never cancel on their
-    /// own; the number is reserved so that every front reports the core's errors alike.
+    /// The call was abandoned before the panel answered (`ptero_request_cancel`).
     Cancelled = 11,
+    /// `ptero_request_poll` and `ptero_request_take`: the submitted call has not finished yet.
+    Pending = 12,
+    /// `ptero_call_submit`: the client already has `max_in_flight` calls in flight; nothing was
+    /// started. Try again when one has finished.
+    Busy = 13,
+    /// Wings (or a backup's S3 storage) refused a request made to it directly (a transfer, the
+    /// console): `http_status` and `message` say why. For a transfer: 404 for a signed URL used
+    /// already, 500 for an expired one, 400 for a file over the upload limit (the transfer
+    /// functions ask for a fresh URL each time).
+    WingsError = 14,
+    /// A local file could not be read or written (a full disk, a missing directory, no
+    /// permission), or the write callback failed; `message` says which. A download to a path
+    /// leaves no partial file.
+    Io = 15,
+    /// The console is closed: by `ptero_console_close`, or for good by Wings (close code
+    /// 4400-4499 such as 4409 "server is suspended", the server deleted, access withdrawn);
+    /// `message` says which, with Wings' close code when it sent one.
+    Closed = 16,
 }
 
 impl PteroStatus {
     /// Every status, for `ptero_status_name`.
-    const ALL: [PteroStatus; 12] = [
+    const ALL: [PteroStatus; 17] = [
         PteroStatus::Ok,
         PteroStatus::InvalidArgument,
         PteroStatus::ApiError,
@@ -80,6 +104,11 @@ impl PteroStatus {
         PteroStatus::Other,
         PteroStatus::TooLarge,
         PteroStatus::Cancelled,
+        PteroStatus::Pending,
+        PteroStatus::Busy,
+        PteroStatus::WingsError,
+        PteroStatus::Io,
+        PteroStatus::Closed,
     ];
 
     /// The C constant's name, e.g. `PTERO_STATUS_API_ERROR`.
@@ -101,6 +130,11 @@ impl PteroStatus {
             PteroStatus::Other => c"PTERO_STATUS_OTHER",
             PteroStatus::TooLarge => c"PTERO_STATUS_TOO_LARGE",
             PteroStatus::Cancelled => c"PTERO_STATUS_CANCELLED",
+            PteroStatus::Pending => c"PTERO_STATUS_PENDING",
+            PteroStatus::Busy => c"PTERO_STATUS_BUSY",
+            PteroStatus::WingsError => c"PTERO_STATUS_WINGS_ERROR",
+            PteroStatus::Io => c"PTERO_STATUS_IO",
+            PteroStatus::Closed => c"PTERO_STATUS_CLOSED",
         }
     }
 }
@@ -111,9 +145,46 @@ impl PteroStatus {
 /// Thread safety: one handle may be used from many threads at once (every call takes a
 /// `const PteroClient *`); each calling thread keeps its own keep-alive connection to the panel
 /// for as long as the handle lives. Only `ptero_client_free` must not race with other calls on
-/// the handle.
+/// the handle: freeing a handle while a call on it is still running on another thread is
+/// detected and aborts the process with a message saying so (see `ptero_client_free`).
 pub struct PteroClient {
+    /// [`LIVE`] until the handle is freed.
+    magic: AtomicU64,
+    /// Calls running on the handle right now, on any thread.
+    calls: AtomicUsize,
     client: Client,
+}
+
+/// The mark of a handle that may be used ("ptero-ok" in ASCII).
+const LIVE: u64 = 0x7074_6572_6f2d_6f6b;
+/// What a freed handle holds while it is being released.
+const FREED: u64 = 0x6672_6565_6421_2121;
+
+impl PteroClient {
+    fn new(client: Client) -> PteroClient {
+        PteroClient { magic: AtomicU64::new(LIVE), calls: AtomicUsize::new(0), client }
+    }
+
+    /// Counts a call in; [`boundary::catch`] counts it out when the call returns. Aborts when
+    /// the handle is not live (freed already, or not a handle at all).
+    pub(crate) fn enter(&self) -> &Client {
+        if self.magic.load(Ordering::Acquire) != LIVE {
+            misuse("a function was called with a PteroClient that was already freed (or is not a handle from ptero_client_new)");
+        }
+        self.calls.fetch_add(1, Ordering::AcqRel);
+        &self.client
+    }
+
+    /// Counts a call out (see [`PteroClient::enter`]).
+    pub(crate) fn leave(&self) {
+        self.calls.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Reports a misuse of the C API that would otherwise be memory corruption, and aborts.
+fn misuse(what: &str) -> ! {
+    eprintln!("libpterodactyl: fatal misuse of the C API: {what}; aborting");
+    std::process::abort()
 }
 
 /// The library's version, e.g. `"0.1.0"`. A static string: do not free it.
@@ -159,7 +230,9 @@ pub unsafe extern "C" fn ptero_string_free(s: *mut c_char) {
 /// (default 30000), `connect_timeout_ms` (10000), `user_agent`, `ca_cert_pem` (one more trusted
 /// root, PEM text), `accept_invalid_certs` (false; for test panels only), `max_retries` (3),
 /// `max_retry_wait_ms` (60000), `max_response_bytes` (67108864, 64 MiB: a larger answer fails
-/// with `PTERO_STATUS_TOO_LARGE`). An unknown key is refused, and so is a timeout or limit of 0.
+/// with `PTERO_STATUS_TOO_LARGE`), `max_in_flight` (64: calls of `ptero_call_submit` running at
+/// once; more get `PTERO_STATUS_BUSY`). An unknown key is refused, and so is a timeout or limit
+/// of 0.
 ///
 /// The panel's certificate is checked against the operating system's trust store and the
 /// bundled Mozilla roots, plus `ca_cert_pem` when given.
@@ -204,7 +277,7 @@ unsafe fn new_handle(
         set_last_error(Some(&Failure::Error(refused)));
         return PteroStatus::InvalidArgument;
     };
-    match catch(|| make().map(|client| Box::into_raw(Box::new(PteroClient { client })))) {
+    match catch(|| make().map(|client| Box::into_raw(Box::new(PteroClient::new(client))))) {
         Ok(handle) => {
             set_last_error(None);
             *client_slot = handle;
@@ -259,6 +332,12 @@ pub extern "C" fn ptero_last_error() -> *mut c_char {
 /// Frees a client. NULL is ignored. Waits for nothing: calls still running on other threads
 /// must have returned before (the handle must not be used after this).
 ///
+/// Misuse is detected, not undefined: freeing a handle while a call on it is still running on
+/// another thread aborts the process (SIGABRT) with a message on stderr naming the misuse,
+/// instead of freeing memory that call still uses. So does freeing a handle twice, or calling
+/// a function with a freed handle, as long as its memory was not reused in between (for
+/// those, AddressSanitizer or valgrind give the certain answer).
+///
 /// # Safety
 /// `client` is NULL or a handle from `ptero_client_new` that was not freed yet.
 #[no_mangle]
@@ -268,6 +347,18 @@ pub unsafe extern "C" fn ptero_client_free(client: *mut PteroClient) {
     }
     let _ = catch(|| {
         // SAFETY: `client` came from `Box::into_raw` in `ptero_client_new` (the caller's promise).
+        let handle = unsafe { &*client };
+        if handle.magic.swap(FREED, Ordering::AcqRel) != LIVE {
+            misuse("ptero_client_free was called twice on the same PteroClient (or on something that is not a handle)");
+        }
+        let running = handle.calls.load(Ordering::Acquire);
+        if running > 0 {
+            misuse(&format!(
+                "ptero_client_free was called while {running} call(s) on the same PteroClient were still \
+                 running on other threads; every call on a handle must have returned before it is freed"
+            ));
+        }
+        // SAFETY: as above; no call is running on it, and it is never used again.
         drop(unsafe { Box::from_raw(client) });
         Ok(())
     });

@@ -10,9 +10,10 @@ use serde_json::{Map, Value};
 use crate::boundary::{answer, catch, out_slot};
 use crate::PteroStatus;
 
-/// Runs one operation through the core's generic call and prints its result.
+/// Runs one operation through the core's generic call and writes its result as the one shape's
+/// JSON text straight from the panel's bytes (no tree built and printed again).
 pub(crate) fn call(client: &Client, op: &str, params: Value) -> Result<String, Error> {
-    client.call(op, params).map(|v| v.to_string())
+    client.call_raw(op, params)?.to_json()
 }
 
 /// Runs an operation that sends raw bytes as its body (`server.files.write`).
@@ -22,8 +23,7 @@ pub(crate) fn call_with_content(
     params: Map<String, Value>,
     content: Vec<u8>,
 ) -> Result<String, Error> {
-    let raw = client.call_raw_with_content(op, Value::Object(params), content)?;
-    Ok(raw.build(&mut pterodactyl_client::shape::ValueBuilder)?.to_string())
+    client.call_raw_with_content(op, Value::Object(params), content)?.to_json()
 }
 
 /// A paginated operation's `params_json`: NULL or an object.

@@ -11,7 +11,8 @@
         client.server("d3aac109").start()
 
 Results are plain dicts and lists (described by the ``TypedDict`` classes of
-:mod:`pterodactyl.types`); errors derive from :class:`PterodactylError`.
+:mod:`pterodactyl.types`); errors derive from :class:`PterodactylError`. For asyncio code,
+:class:`AsyncClient` has the same methods, awaited.
 """
 
 from . import types
@@ -21,6 +22,24 @@ from ._api import (
     Activity,
     Allocations,
     ApiKeys,
+    AsyncAccountActivity,
+    AsyncAccountApi,
+    AsyncActivity,
+    AsyncAllocations,
+    AsyncApiKeys,
+    AsyncBackups,
+    AsyncDatabases,
+    AsyncEmail,
+    AsyncFiles,
+    AsyncPassword,
+    AsyncSchedules,
+    AsyncServers,
+    AsyncSettings,
+    AsyncSshKeys,
+    AsyncStartupApi,
+    AsyncTasks,
+    AsyncTwoFactor,
+    AsyncUsers,
     Backups,
     Databases,
     Email,
@@ -35,16 +54,20 @@ from ._api import (
     TwoFactor,
     Users,
 )
+from ._async_client import AsyncClient, AsyncServerHandle
 from ._client import Client, ServerHandle
-from ._native import PageIterator, __version__, operations
+from ._console import Console, ConsoleEvent
+from ._native import AsyncPageIterator, PageIterator, __version__, operations
 from .errors import (
     ApiError,
     AuthenticationError,
     CancelledError,
     ConflictError,
     ConnectionError,
+    ConsoleClosedError,
     DecodeError,
     InvalidInputError,
+    LocalIOError,
     NotFoundError,
     NotJsonError,
     PermissionDeniedError,
@@ -53,6 +76,7 @@ from .errors import (
     TimeoutError,
     TooLargeError,
     ValidationError,
+    WingsError,
 )
 
 __all__ = [
@@ -62,17 +86,42 @@ __all__ = [
     "Allocations",
     "ApiError",
     "ApiKeys",
+    "AsyncAccountActivity",
+    "AsyncAccountApi",
+    "AsyncActivity",
+    "AsyncAllocations",
+    "AsyncApiKeys",
+    "AsyncBackups",
+    "AsyncClient",
+    "AsyncDatabases",
+    "AsyncEmail",
+    "AsyncFiles",
+    "AsyncPageIterator",
+    "AsyncPassword",
+    "AsyncSchedules",
+    "AsyncServerHandle",
+    "AsyncServers",
+    "AsyncSettings",
+    "AsyncSshKeys",
+    "AsyncStartupApi",
+    "AsyncTasks",
+    "AsyncTwoFactor",
+    "AsyncUsers",
     "AuthenticationError",
     "Backups",
     "CancelledError",
     "Client",
     "ConflictError",
     "ConnectionError",
+    "Console",
+    "ConsoleClosedError",
+    "ConsoleEvent",
     "Databases",
     "DecodeError",
     "Email",
     "Files",
     "InvalidInputError",
+    "LocalIOError",
     "NotFoundError",
     "NotJsonError",
     "PageIterator",
@@ -92,6 +141,7 @@ __all__ = [
     "TwoFactor",
     "Users",
     "ValidationError",
+    "WingsError",
     "__version__",
     "operations",
     "types",

@@ -10,7 +10,7 @@ the Rust core. ``Client`` and ``ServerHandle`` (in ``_client``) build on the two
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Protocol
 
 from . import types as t
@@ -27,12 +27,33 @@ class _Owner(Protocol):
     def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any: ...
 
 
+class _AsyncOwner(Protocol):
+    """What an async group calls through: the async client, or an async server handle."""
+
+    def _call(self, op_id: str, params: dict[str, Any]) -> Awaitable[Any]: ...
+    def _iter(self, op_id: str, params: dict[str, Any]) -> AsyncIterator[Any]: ...
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> Awaitable[bytes]: ...
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Awaitable[Any]: ...
+
+
 class _Group:
     """One group of operations (``srv.files``): holds what it calls through."""
 
     __slots__ = ("_owner",)
 
     def __init__(self, owner: _Owner) -> None:
+        self._owner = owner
+
+    def __repr__(self) -> str:
+        return f"<pterodactyl.{type(self).__name__} of {self._owner!r}>"
+
+
+class _AsyncGroup:
+    """One group of async operations (``srv.files`` of an ``AsyncServerHandle``)."""
+
+    __slots__ = ("_owner",)
+
+    def __init__(self, owner: _AsyncOwner) -> None:
         self._owner = owner
 
     def __repr__(self) -> str:
@@ -1186,12 +1207,1199 @@ class _ServerOps:
         self._call("server.power", {"signal": signal})
 
 
+class AsyncAccountActivity(_AsyncGroup):
+    """Operations ``account.activity.list``, awaited."""
+
+    __slots__ = ()
+
+    async def list(
+        self,
+        *,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> t.ActivityLogPage:
+        """One page of the account's activity log (``account.activity.list``).
+
+        :param filter: ``{"event": "server:power"}``: a partial match on the event name.
+        :param sort: ``timestamp`` (oldest first) or ``-timestamp`` (newest first); the panel's order
+            otherwise.
+        :param include: ``actor``: the user behind each entry.
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 100 (default 25).
+        """
+        result: t.ActivityLogPage = await self._owner._call(
+            "account.activity.list",
+            {
+                "filter": None if filter is None else dict(filter),
+                "sort": sort,
+                "include": include_list(include),
+                "page": page,
+                "per_page": per_page,
+            },
+        )
+        return result
+
+    def iter(
+        self,
+        *,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> AsyncIterator[t.ActivityLog]:
+        """Every item of ``account.activity.list`` on every page, fetched lazily, with the same parameters
+        on every page (``page`` sets the first one).
+
+        :param filter: ``{"event": "server:power"}``: a partial match on the event name.
+        :param sort: ``timestamp`` (oldest first) or ``-timestamp`` (newest first); the panel's order
+            otherwise.
+        :param include: ``actor``: the user behind each entry.
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 100 (default 25).
+        """
+        return self._owner._iter(
+            "account.activity.list",
+            {
+                "filter": None if filter is None else dict(filter),
+                "sort": sort,
+                "include": include_list(include),
+                "page": page,
+                "per_page": per_page,
+            },
+        )
+
+
+class AsyncAccountApi(_AsyncGroup):
+    """Operations ``account.get``, awaited."""
+
+    __slots__ = ()
+
+    @property
+    def activity(self) -> AsyncAccountActivity:
+        """The ``AsyncAccountActivity`` operations."""
+        return AsyncAccountActivity(self._owner)
+
+    @property
+    def api_keys(self) -> AsyncApiKeys:
+        """The ``AsyncApiKeys`` operations."""
+        return AsyncApiKeys(self._owner)
+
+    @property
+    def email(self) -> AsyncEmail:
+        """The ``AsyncEmail`` operations."""
+        return AsyncEmail(self._owner)
+
+    @property
+    def password(self) -> AsyncPassword:
+        """The ``AsyncPassword`` operations."""
+        return AsyncPassword(self._owner)
+
+    @property
+    def ssh_keys(self) -> AsyncSshKeys:
+        """The ``AsyncSshKeys`` operations."""
+        return AsyncSshKeys(self._owner)
+
+    @property
+    def two_factor(self) -> AsyncTwoFactor:
+        """The ``AsyncTwoFactor`` operations."""
+        return AsyncTwoFactor(self._owner)
+
+    async def get(self) -> t.Account:
+        """The key's user account (``account.get``)."""
+        result: t.Account = await self._owner._call("account.get", {})
+        return result
+
+
+class AsyncActivity(_AsyncGroup):
+    """Operations ``server.activity.list``, awaited."""
+
+    __slots__ = ()
+
+    async def list(
+        self,
+        *,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> t.ActivityLogPage:
+        """One page of the server's activity log (``server.activity.list``).
+
+        :param filter: ``{"event": "server:power"}``: a partial match on the event name.
+        :param sort: ``timestamp`` (oldest first) or ``-timestamp`` (newest first); the panel's order
+            otherwise.
+        :param include: ``actor``: the user behind each entry.
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 100 (default 25).
+        """
+        result: t.ActivityLogPage = await self._owner._call(
+            "server.activity.list",
+            {
+                "filter": None if filter is None else dict(filter),
+                "sort": sort,
+                "include": include_list(include),
+                "page": page,
+                "per_page": per_page,
+            },
+        )
+        return result
+
+    def iter(
+        self,
+        *,
+        filter: Mapping[str, str] | None = None,
+        sort: Literal["timestamp", "-timestamp"] | None = None,
+        include: str | Sequence[str] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> AsyncIterator[t.ActivityLog]:
+        """Every item of ``server.activity.list`` on every page, fetched lazily, with the same parameters
+        on every page (``page`` sets the first one).
+
+        :param filter: ``{"event": "server:power"}``: a partial match on the event name.
+        :param sort: ``timestamp`` (oldest first) or ``-timestamp`` (newest first); the panel's order
+            otherwise.
+        :param include: ``actor``: the user behind each entry.
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 100 (default 25).
+        """
+        return self._owner._iter(
+            "server.activity.list",
+            {
+                "filter": None if filter is None else dict(filter),
+                "sort": sort,
+                "include": include_list(include),
+                "page": page,
+                "per_page": per_page,
+            },
+        )
+
+
+class AsyncAllocations(_AsyncGroup):
+    """Operations ``server.allocations.list``, ``server.allocations.assign``,
+    ``server.allocations.set_notes``, ``server.allocations.set_primary``, ``server.allocations.delete``,
+    awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self) -> builtins.list[t.Allocation]:
+        """Every allocation (IP and port) of the server (``server.allocations.list``)."""
+        result: builtins.list[t.Allocation] = await self._owner._call("server.allocations.list", {})
+        return result
+
+    async def assign(self) -> t.Allocation:
+        """Assigns a free allocation automatically (400 when auto-allocation is off or the limit is
+        reached) (``server.allocations.assign``).
+        """
+        result: t.Allocation = await self._owner._call("server.allocations.assign", {})
+        return result
+
+    async def set_notes(self, allocation: int, notes: str | None = None) -> t.Allocation:
+        """Sets or clears an allocation's notes (``server.allocations.set_notes``).
+
+        :param allocation: The allocation's id.
+        :param notes: The notes (at most 256 characters), or null to clear them.
+        """
+        result: t.Allocation = await self._owner._call(
+            "server.allocations.set_notes",
+            {"allocation": allocation, "notes": notes},
+        )
+        return result
+
+    async def set_primary(self, allocation: int) -> t.Allocation:
+        """Makes an allocation the server's primary one (``server.allocations.set_primary``).
+
+        :param allocation: The allocation's id.
+        """
+        result: t.Allocation = await self._owner._call(
+            "server.allocations.set_primary",
+            {"allocation": allocation},
+        )
+        return result
+
+    async def delete(self, allocation: int) -> None:
+        """Removes an allocation (not the primary one) (``server.allocations.delete``).
+
+        :param allocation: The allocation's id.
+        """
+        await self._owner._call("server.allocations.delete", {"allocation": allocation})
+
+
+class AsyncApiKeys(_AsyncGroup):
+    """Operations ``account.api_keys.list``, ``account.api_keys.create``, ``account.api_keys.delete``,
+    awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self) -> builtins.list[t.ApiKey]:
+        """The account's client API keys (without their secrets) (``account.api_keys.list``)."""
+        result: builtins.list[t.ApiKey] = await self._owner._call("account.api_keys.list", {})
+        return result
+
+    async def create(
+        self,
+        description: str,
+        *,
+        allowed_ips: str | Sequence[str] | None = None,
+    ) -> t.NewApiKey:
+        """Creates a client API key; the answer's ``key`` is the whole key, shown only this once
+        (``account.api_keys.create``).
+
+        :param description: What the key is for (at most 500 characters).
+        :param allowed_ips: IPs or CIDR ranges the key may be used from (all when empty).
+        """
+        result: t.NewApiKey = await self._owner._call(
+            "account.api_keys.create",
+            {"description": description, "allowed_ips": str_list(allowed_ips)},
+        )
+        return result
+
+    async def delete(self, identifier: str) -> None:
+        """Revokes an API key (``account.api_keys.delete``).
+
+        :param identifier: The key's 16-character identifier (``ptlc_...``).
+        """
+        await self._owner._call("account.api_keys.delete", {"identifier": identifier})
+
+
+class AsyncBackups(_AsyncGroup):
+    """Operations ``server.backups.list``, ``server.backups.create``, ``server.backups.get``,
+    ``server.backups.download``, ``server.backups.toggle_lock``, ``server.backups.restore``,
+    ``server.backups.delete``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self, *, page: int | None = None, per_page: int | None = None) -> t.BackupPage:
+        """One page of the server's backups; ``meta.backup_count`` counts the ones that did not fail
+        (``server.backups.list``).
+
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 50 (default 20).
+        """
+        result: t.BackupPage = await self._owner._call(
+            "server.backups.list",
+            {"page": page, "per_page": per_page},
+        )
+        return result
+
+    def iter(self, *, page: int | None = None, per_page: int | None = None) -> AsyncIterator[t.Backup]:
+        """Every item of ``server.backups.list`` on every page, fetched lazily, with the same parameters on
+        every page (``page`` sets the first one).
+
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 50 (default 20).
+        """
+        return self._owner._iter("server.backups.list", {"page": page, "per_page": per_page})
+
+    async def create(
+        self,
+        *,
+        name: str | None = None,
+        ignored: str | None = None,
+        is_locked: bool | None = None,
+    ) -> t.Backup:
+        """Starts a backup (400 at the backup limit; 429 after 2 backups in 10 minutes)
+        (``server.backups.create``).
+
+        :param name: A name (default: ``Backup at <date>``).
+        :param ignored: Newline-separated files and patterns to leave out.
+        :param is_locked: Whether the backup is locked against deletion (needs ``backup.delete``).
+        """
+        result: t.Backup = await self._owner._call(
+            "server.backups.create",
+            {"name": name, "ignored": ignored, "is_locked": is_locked},
+        )
+        return result
+
+    async def get(self, backup: str) -> t.Backup:
+        """One backup (``server.backups.get``).
+
+        :param backup: The backup's UUID.
+        """
+        result: t.Backup = await self._owner._call("server.backups.get", {"backup": backup})
+        return result
+
+    async def download_url(self, backup: str) -> t.SignedUrl:
+        """A signed, single-use URL to download a backup from (``server.backups.download``).
+
+        :param backup: The backup's UUID.
+        """
+        result: t.SignedUrl = await self._owner._call("server.backups.download", {"backup": backup})
+        return result
+
+    async def toggle_lock(self, backup: str) -> t.Backup:
+        """Locks an unlocked backup, or unlocks a locked one (``server.backups.toggle_lock``).
+
+        :param backup: The backup's UUID.
+        """
+        result: t.Backup = await self._owner._call("server.backups.toggle_lock", {"backup": backup})
+        return result
+
+    async def restore(self, backup: str, truncate: bool) -> None:
+        """Restores a backup (the server is unavailable until it is done) (``server.backups.restore``).
+
+        :param backup: The backup's UUID.
+        :param truncate: Whether to delete every file first.
+        """
+        await self._owner._call("server.backups.restore", {"backup": backup, "truncate": truncate})
+
+    async def delete(self, backup: str) -> None:
+        """Deletes a backup (400 when it is locked) (``server.backups.delete``).
+
+        :param backup: The backup's UUID.
+        """
+        await self._owner._call("server.backups.delete", {"backup": backup})
+
+
+class AsyncDatabases(_AsyncGroup):
+    """Operations ``server.databases.list``, ``server.databases.create``,
+    ``server.databases.rotate_password``, ``server.databases.delete``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self, *, include: str | Sequence[str] | None = None) -> builtins.list[t.Database]:
+        """The server's databases (``server.databases.list``).
+
+        :param include: ``password``: each database's password (needs ``database.view_password``).
+        """
+        result: builtins.list[t.Database] = await self._owner._call(
+            "server.databases.list",
+            {"include": include_list(include)},
+        )
+        return result
+
+    async def create(self, database: str, remote: str) -> t.Database:
+        """Creates a database (400 at the server's database limit); the answer includes its password
+        (``server.databases.create``).
+
+        :param database: Name, 3 to 48 letters, digits, ``-`` or ``_`` (the panel prefixes ``s<id>_``).
+        :param remote: Where connections may come from, e.g. ``%`` for anywhere.
+        """
+        result: t.Database = await self._owner._call(
+            "server.databases.create",
+            {"database": database, "remote": remote},
+        )
+        return result
+
+    async def rotate_password(self, database: str) -> t.Database:
+        """Sets a new random password; the answer includes it (``server.databases.rotate_password``).
+
+        :param database: The database's ``id``.
+        """
+        result: t.Database = await self._owner._call(
+            "server.databases.rotate_password",
+            {"database": database},
+        )
+        return result
+
+    async def delete(self, database: str) -> None:
+        """Deletes a database (``server.databases.delete``).
+
+        :param database: The database's ``id``.
+        """
+        await self._owner._call("server.databases.delete", {"database": database})
+
+
+class AsyncEmail(_AsyncGroup):
+    """Operations ``account.email.update``, awaited."""
+
+    __slots__ = ()
+
+    async def update(self, email: str, password: str) -> None:
+        """Changes the account's email address (``account.email.update``).
+
+        :param email: The new address.
+        :param password: The account's current password.
+        """
+        await self._owner._call("account.email.update", {"email": email, "password": password})
+
+
+class AsyncFiles(_AsyncGroup):
+    """Operations ``server.files.list``, ``server.files.contents``, ``server.files.download``,
+    ``server.files.rename``, ``server.files.copy``, ``server.files.write``, ``server.files.compress``,
+    ``server.files.decompress``, ``server.files.delete``, ``server.files.create_folder``,
+    ``server.files.chmod``, ``server.files.pull``, ``server.files.upload``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self, *, directory: str | None = None) -> builtins.list[t.FileObject]:
+        """The entries of a directory (``server.files.list``).
+
+        :param directory: The directory (default ``/``).
+        """
+        result: builtins.list[t.FileObject] = await self._owner._call(
+            "server.files.list",
+            {"directory": directory},
+        )
+        return result
+
+    async def contents(self, file: str) -> bytes:
+        """A file's content, as bytes (the panel refuses files over 4 MiB: use a download for those)
+        (``server.files.contents``).
+
+        :param file: The file's path.
+        """
+        return await self._owner._call_bytes("server.files.contents", {"file": file})
+
+    async def contents_text(self, file: str) -> str:
+        """Like :meth:`contents`, decoded as UTF-8 text (:class:`DecodeError` when it is not)."""
+        return text_of(await self.contents(file))
+
+    async def download_url(self, file: str) -> t.SignedUrl:
+        """A signed, single-use Wings URL to download a file from (valid 15 minutes)
+        (``server.files.download``).
+
+        :param file: The file's path.
+        """
+        result: t.SignedUrl = await self._owner._call("server.files.download", {"file": file})
+        return result
+
+    async def rename(self, root: str, files: Sequence[Mapping[str, Any]]) -> None:
+        """Renames or moves files (``server.files.rename``).
+
+        :param root: The directory ``from`` and ``to`` are relative to (``/`` for the server's root).
+        :param files: ``[{"from": "a.txt", "to": "b.txt"}, ...]``.
+        """
+        await self._owner._call(
+            "server.files.rename",
+            {"root": root, "files": None if files is None else [dict(o) for o in files]},
+        )
+
+    async def copy(self, location: str) -> None:
+        """Copies a file next to itself (``name copy.ext``) (``server.files.copy``).
+
+        :param location: The full path of the file to copy.
+        """
+        await self._owner._call("server.files.copy", {"location": location})
+
+    async def write(self, file: str, content: bytes | str) -> None:
+        """Writes a file (created or replaced) with the given bytes (``server.files.write``).
+
+        :param file: The file's path.
+        :param content: The new content (bytes; a string in the generic call).
+        """
+        await self._owner._call_content("server.files.write", {"file": file}, content)
+
+    async def compress(self, files: str | Sequence[str], *, root: str | None = None) -> t.FileObject:
+        """Packs files into a new ``.tar.gz`` archive beside them; answers the archive (may take minutes)
+        (``server.files.compress``).
+
+        :param files: Names of the files and folders to pack.
+        :param root: The directory the names are relative to (default ``/``).
+        """
+        result: t.FileObject = await self._owner._call(
+            "server.files.compress",
+            {"root": root, "files": str_list(files)},
+        )
+        return result
+
+    async def decompress(self, file: str, *, root: str | None = None) -> None:
+        """Unpacks an archive where it lies (may take minutes) (``server.files.decompress``).
+
+        :param file: The archive's name.
+        :param root: The directory ``file`` is relative to (default ``/``).
+        """
+        await self._owner._call("server.files.decompress", {"root": root, "file": file})
+
+    async def delete(self, root: str, files: str | Sequence[str]) -> None:
+        """Deletes files and folders (``server.files.delete``).
+
+        :param root: The directory the names are relative to (``/`` for the server's root).
+        :param files: Names of the files and folders to delete.
+        """
+        await self._owner._call("server.files.delete", {"root": root, "files": str_list(files)})
+
+    async def create_folder(self, name: str, *, root: str | None = None) -> None:
+        """Creates a folder (``server.files.create_folder``).
+
+        :param name: The new folder's name.
+        :param root: The parent directory (default ``/``).
+        """
+        await self._owner._call("server.files.create_folder", {"root": root, "name": name})
+
+    async def chmod(self, root: str, files: Sequence[Mapping[str, Any]]) -> None:
+        """Changes files' permission bits (``server.files.chmod``).
+
+        :param root: The directory the names are relative to (``/`` for the server's root).
+        :param files: ``[{"file": "start.sh", "mode": "755"}, ...]``, mode in octal digits.
+        """
+        await self._owner._call(
+            "server.files.chmod",
+            {"root": root, "files": None if files is None else [dict(o) for o in files]},
+        )
+
+    async def pull(
+        self,
+        url: str,
+        *,
+        directory: str | None = None,
+        filename: str | None = None,
+        use_header: bool | None = None,
+        foreground: bool | None = None,
+    ) -> None:
+        """Has the node download a file from a URL (the panel allows 10 pulls per 5 minutes)
+        (``server.files.pull``).
+
+        :param url: The URL to download.
+        :param directory: Where to save it (default ``/``).
+        :param filename: The name to save it under (default: from the URL or the answer).
+        :param use_header: Whether to take the name from the answer's ``Content-Disposition``.
+        :param foreground: Whether the panel waits until the download is done.
+        """
+        await self._owner._call(
+            "server.files.pull",
+            {
+                "url": url,
+                "directory": directory,
+                "filename": filename,
+                "use_header": use_header,
+                "foreground": foreground,
+            },
+        )
+
+    async def upload_url(self) -> t.SignedUrl:
+        """A signed, single-use Wings URL to upload files to (valid 15 minutes) (``server.files.upload``)."""
+        result: t.SignedUrl = await self._owner._call("server.files.upload", {})
+        return result
+
+
+class AsyncPassword(_AsyncGroup):
+    """Operations ``account.password.update``, awaited."""
+
+    __slots__ = ()
+
+    async def update(
+        self,
+        current_password: str,
+        password: str,
+        *,
+        password_confirmation: str | None = None,
+    ) -> None:
+        """Changes the account's password (``account.password.update``).
+
+        :param current_password: The current password.
+        :param password: The new password (at least 8 characters).
+        :param password_confirmation: The new password again; defaults to ``password``.
+        """
+        await self._owner._call(
+            "account.password.update",
+            {
+                "current_password": current_password,
+                "password": password,
+                "password_confirmation": password_confirmation,
+            },
+        )
+
+
+class AsyncSchedules(_AsyncGroup):
+    """Operations ``server.schedules.list``, ``server.schedules.create``, ``server.schedules.get``,
+    ``server.schedules.update``, ``server.schedules.execute``, ``server.schedules.delete``, awaited.
+    """
+
+    __slots__ = ()
+
+    @property
+    def tasks(self) -> AsyncTasks:
+        """The ``AsyncTasks`` operations."""
+        return AsyncTasks(self._owner)
+
+    async def list(self) -> builtins.list[t.Schedule]:
+        """The server's schedules, with their tasks (``server.schedules.list``)."""
+        result: builtins.list[t.Schedule] = await self._owner._call("server.schedules.list", {})
+        return result
+
+    async def create(
+        self,
+        name: str,
+        minute: str,
+        hour: str,
+        day_of_month: str,
+        month: str,
+        day_of_week: str,
+        *,
+        is_active: bool | None = None,
+        only_when_online: bool | None = None,
+    ) -> t.Schedule:
+        """Creates a schedule (cron fields are strings; an invalid expression is a 400)
+        (``server.schedules.create``).
+
+        :param name: Display name (at most 191 characters).
+        :param minute: Cron minute field, e.g. ``0,30`` or ``*`` (a string, as the panel requires).
+        :param hour: Cron hour field, e.g. ``*``.
+        :param day_of_month: Cron day-of-month field, e.g. ``*``.
+        :param month: Cron month field, e.g. ``*``.
+        :param day_of_week: Cron day-of-week field, e.g. ``*``.
+        :param is_active: Whether the schedule runs (default false).
+        :param only_when_online: Whether it runs only while the server is online (default false).
+        """
+        result: t.Schedule = await self._owner._call(
+            "server.schedules.create",
+            {
+                "name": name,
+                "minute": minute,
+                "hour": hour,
+                "day_of_month": day_of_month,
+                "month": month,
+                "day_of_week": day_of_week,
+                "is_active": is_active,
+                "only_when_online": only_when_online,
+            },
+        )
+        return result
+
+    async def get(self, schedule: int) -> t.Schedule:
+        """One schedule, with its tasks (``server.schedules.get``).
+
+        :param schedule: The schedule's id.
+        """
+        result: t.Schedule = await self._owner._call("server.schedules.get", {"schedule": schedule})
+        return result
+
+    async def update(
+        self,
+        schedule: int,
+        name: str,
+        minute: str,
+        hour: str,
+        day_of_month: str,
+        month: str,
+        day_of_week: str,
+        is_active: bool,
+        only_when_online: bool,
+    ) -> t.Schedule:
+        """Replaces a schedule: every field is required, because the panel resets what is left out
+        (``server.schedules.update``).
+
+        :param schedule: The schedule's id.
+        :param name: Display name (at most 191 characters).
+        :param minute: Cron minute field, e.g. ``0,30`` or ``*`` (a string, as the panel requires).
+        :param hour: Cron hour field, e.g. ``*``.
+        :param day_of_month: Cron day-of-month field, e.g. ``*``.
+        :param month: Cron month field, e.g. ``*``.
+        :param day_of_week: Cron day-of-week field, e.g. ``*``.
+        :param is_active: Whether the schedule runs.
+        :param only_when_online: Whether it runs only while the server is online.
+        """
+        result: t.Schedule = await self._owner._call(
+            "server.schedules.update",
+            {
+                "schedule": schedule,
+                "name": name,
+                "minute": minute,
+                "hour": hour,
+                "day_of_month": day_of_month,
+                "month": month,
+                "day_of_week": day_of_week,
+                "is_active": is_active,
+                "only_when_online": only_when_online,
+            },
+        )
+        return result
+
+    async def execute(self, schedule: int) -> None:
+        """Runs a schedule now (400 when it has no tasks) (``server.schedules.execute``).
+
+        :param schedule: The schedule's id.
+        """
+        await self._owner._call("server.schedules.execute", {"schedule": schedule})
+
+    async def delete(self, schedule: int) -> None:
+        """Deletes a schedule and its tasks (``server.schedules.delete``).
+
+        :param schedule: The schedule's id.
+        """
+        await self._owner._call("server.schedules.delete", {"schedule": schedule})
+
+
+class AsyncServers(_AsyncGroup):
+    """Operations ``servers.list``, awaited."""
+
+    __slots__ = ()
+
+    async def list(
+        self,
+        *,
+        filter: Mapping[str, str] | None = None,
+        include: str | Sequence[str] | None = None,
+        type: Literal["owner", "admin", "admin-all"] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> t.ServerPage:
+        """One page of the servers the key can see (``servers.list``).
+
+        :param filter: Partial matches, e.g. ``{"name": "Survival"}``; ``*`` matches uuid, name,
+            external id or ``ip:port``.
+        :param include: ``egg``, ``subusers``.
+        :param type: ``owner``: only servers the user owns; admins: ``admin``, ``admin-all``.
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 100 (default 50).
+        """
+        result: t.ServerPage = await self._owner._call(
+            "servers.list",
+            {
+                "filter": None if filter is None else dict(filter),
+                "include": include_list(include),
+                "type": type,
+                "page": page,
+                "per_page": per_page,
+            },
+        )
+        return result
+
+    def iter(
+        self,
+        *,
+        filter: Mapping[str, str] | None = None,
+        include: str | Sequence[str] | None = None,
+        type: Literal["owner", "admin", "admin-all"] | None = None,
+        page: int | None = None,
+        per_page: int | None = None,
+    ) -> AsyncIterator[t.Server]:
+        """Every item of ``servers.list`` on every page, fetched lazily, with the same parameters on every
+        page (``page`` sets the first one).
+
+        :param filter: Partial matches, e.g. ``{"name": "Survival"}``; ``*`` matches uuid, name,
+            external id or ``ip:port``.
+        :param include: ``egg``, ``subusers``.
+        :param type: ``owner``: only servers the user owns; admins: ``admin``, ``admin-all``.
+        :param page: Page number, from 1.
+        :param per_page: Page size, 1 to 100 (default 50).
+        """
+        return self._owner._iter(
+            "servers.list",
+            {
+                "filter": None if filter is None else dict(filter),
+                "include": include_list(include),
+                "type": type,
+                "page": page,
+                "per_page": per_page,
+            },
+        )
+
+
+class AsyncSettings(_AsyncGroup):
+    """Operations ``server.settings.rename``, ``server.settings.reinstall``,
+    ``server.settings.docker_image``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def rename(self, name: str, *, description: str | None = None) -> None:
+        """Renames the server, and changes its description when one is given (``server.settings.rename``).
+
+        :param name: The new name (at most 191 characters).
+        :param description: The new description (left as it is when not given).
+        """
+        await self._owner._call("server.settings.rename", {"name": name, "description": description})
+
+    async def reinstall(self) -> None:
+        """Reinstalls the server; most calls answer 409 until that is done (``server.settings.reinstall``)."""
+        await self._owner._call("server.settings.reinstall", {})
+
+    async def docker_image(self, docker_image: str) -> None:
+        """Switches to one of the egg's Docker images (see ``server.startup.get``)
+        (``server.settings.docker_image``).
+
+        :param docker_image: The image, one of the values of the startup's ``docker_images``.
+        """
+        await self._owner._call("server.settings.docker_image", {"docker_image": docker_image})
+
+
+class AsyncSshKeys(_AsyncGroup):
+    """Operations ``account.ssh_keys.list``, ``account.ssh_keys.create``, ``account.ssh_keys.delete``,
+    awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self) -> builtins.list[t.SshKey]:
+        """The account's SSH keys (for SFTP) (``account.ssh_keys.list``)."""
+        result: builtins.list[t.SshKey] = await self._owner._call("account.ssh_keys.list", {})
+        return result
+
+    async def create(self, name: str, public_key: str) -> t.SshKey:
+        """Adds an SSH public key (``account.ssh_keys.create``).
+
+        :param name: A name for the key.
+        :param public_key: The public key (OpenSSH or PEM; not DSA, RSA at least 2048 bits).
+        """
+        result: t.SshKey = await self._owner._call(
+            "account.ssh_keys.create",
+            {"name": name, "public_key": public_key},
+        )
+        return result
+
+    async def delete(self, fingerprint: str) -> None:
+        """Removes an SSH key (no error if there is none) (``account.ssh_keys.delete``).
+
+        :param fingerprint: The key's SHA256 fingerprint as listed (no ``SHA256:`` prefix).
+        """
+        await self._owner._call("account.ssh_keys.delete", {"fingerprint": fingerprint})
+
+
+class AsyncStartupApi(_AsyncGroup):
+    """Operations ``server.startup.get``, ``server.startup.set_variable``, awaited."""
+
+    __slots__ = ()
+
+    async def get(self) -> t.Startup:
+        """The startup variables, the startup command and the Docker images (``server.startup.get``)."""
+        result: t.Startup = await self._owner._call("server.startup.get", {})
+        return result
+
+    async def set_variable(self, key: str, value: str | None = None) -> t.UpdatedVariable:
+        """Sets a startup variable; the panel checks the value against the variable's rules
+        (``server.startup.set_variable``).
+
+        :param key: The variable's ``env_variable`` name, e.g. ``SERVER_JARFILE``.
+        :param value: The new value (null clears it).
+        """
+        result: t.UpdatedVariable = await self._owner._call(
+            "server.startup.set_variable",
+            {"key": key, "value": value},
+        )
+        return result
+
+
+class AsyncTasks(_AsyncGroup):
+    """Operations ``server.schedules.tasks.create``, ``server.schedules.tasks.update``,
+    ``server.schedules.tasks.delete``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def create(
+        self,
+        schedule: int,
+        action: Literal["command", "power", "backup", "delete_files"],
+        time_offset: int,
+        *,
+        payload: str | None = None,
+        sequence_id: int | None = None,
+        continue_on_failure: bool | None = None,
+    ) -> t.Task:
+        """Adds a task to a schedule (at most 10 per schedule) (``server.schedules.tasks.create``).
+
+        :param schedule: The schedule's id.
+        :param action: ``command``, ``power`` or ``backup`` (``delete_files`` on Pelican).
+        :param time_offset: Seconds to wait after the previous task, 0 to 900.
+        :param payload: The command, the power signal, or (backup) newline-separated files to ignore;
+            required unless ``action`` is ``backup``.
+        :param sequence_id: Position in the schedule, from 1 (inserting shifts the others).
+        :param continue_on_failure: Whether the next tasks run if this one fails.
+        """
+        result: t.Task = await self._owner._call(
+            "server.schedules.tasks.create",
+            {
+                "schedule": schedule,
+                "action": action,
+                "payload": payload,
+                "time_offset": time_offset,
+                "sequence_id": sequence_id,
+                "continue_on_failure": continue_on_failure,
+            },
+        )
+        return result
+
+    async def update(
+        self,
+        schedule: int,
+        task: int,
+        action: Literal["command", "power", "backup", "delete_files"],
+        time_offset: int,
+        *,
+        payload: str | None = None,
+        sequence_id: int | None = None,
+        continue_on_failure: bool | None = None,
+    ) -> t.Task:
+        """Changes a task (``server.schedules.tasks.update``).
+
+        :param schedule: The schedule's id.
+        :param task: The task's id.
+        :param action: ``command``, ``power`` or ``backup`` (``delete_files`` on Pelican).
+        :param time_offset: Seconds to wait after the previous task, 0 to 900.
+        :param payload: The command, the power signal, or (backup) newline-separated files to ignore;
+            required unless ``action`` is ``backup``.
+        :param sequence_id: Position in the schedule, from 1 (inserting shifts the others).
+        :param continue_on_failure: Whether the next tasks run if this one fails.
+        """
+        result: t.Task = await self._owner._call(
+            "server.schedules.tasks.update",
+            {
+                "schedule": schedule,
+                "task": task,
+                "action": action,
+                "payload": payload,
+                "time_offset": time_offset,
+                "sequence_id": sequence_id,
+                "continue_on_failure": continue_on_failure,
+            },
+        )
+        return result
+
+    async def delete(self, schedule: int, task: int) -> None:
+        """Removes a task from a schedule (``server.schedules.tasks.delete``).
+
+        :param schedule: The schedule's id.
+        :param task: The task's id.
+        """
+        await self._owner._call("server.schedules.tasks.delete", {"schedule": schedule, "task": task})
+
+
+class AsyncTwoFactor(_AsyncGroup):
+    """Operations ``account.two_factor.get``, ``account.two_factor.enable``,
+    ``account.two_factor.disable``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def get(self) -> t.TwoFactorSetup:
+        """A new TOTP secret to set two-factor authentication up with (400 if it is already on)
+        (``account.two_factor.get``).
+        """
+        result: t.TwoFactorSetup = await self._owner._call("account.two_factor.get", {})
+        return result
+
+    async def enable(self, code: str, password: str) -> t.RecoveryTokens:
+        """Turns two-factor authentication on; answers the recovery tokens, shown only this once
+        (``account.two_factor.enable``).
+
+        :param code: The current 6-digit TOTP code (a string).
+        :param password: The account's password.
+        """
+        result: t.RecoveryTokens = await self._owner._call(
+            "account.two_factor.enable",
+            {"code": code, "password": password},
+        )
+        return result
+
+    async def disable(self, password: str) -> None:
+        """Turns two-factor authentication off (``account.two_factor.disable``).
+
+        :param password: The account's password.
+        """
+        await self._owner._call("account.two_factor.disable", {"password": password})
+
+
+class AsyncUsers(_AsyncGroup):
+    """Operations ``server.users.list``, ``server.users.create``, ``server.users.get``,
+    ``server.users.update``, ``server.users.delete``, awaited.
+    """
+
+    __slots__ = ()
+
+    async def list(self) -> builtins.list[t.Subuser]:
+        """The server's subusers (``server.users.list``)."""
+        result: builtins.list[t.Subuser] = await self._owner._call("server.users.list", {})
+        return result
+
+    async def create(self, email: str, permissions: str | Sequence[str]) -> t.Subuser:
+        """Adds a subuser by email (an account is made if none exists); a subuser cannot grant what it
+        lacks (``server.users.create``).
+
+        :param email: The user's email address.
+        :param permissions: Permission keys, e.g. ``["control.console"]`` (``websocket.connect`` is
+            always added).
+        """
+        result: t.Subuser = await self._owner._call(
+            "server.users.create",
+            {"email": email, "permissions": str_list(permissions)},
+        )
+        return result
+
+    async def get(self, user: str) -> t.Subuser:
+        """One subuser (``server.users.get``).
+
+        :param user: The user's UUID.
+        """
+        result: t.Subuser = await self._owner._call("server.users.get", {"user": user})
+        return result
+
+    async def update(self, user: str, permissions: str | Sequence[str]) -> t.Subuser:
+        """Replaces a subuser's permissions (``server.users.update``).
+
+        :param user: The user's UUID.
+        :param permissions: The new permission keys.
+        """
+        result: t.Subuser = await self._owner._call(
+            "server.users.update",
+            {"user": user, "permissions": str_list(permissions)},
+        )
+        return result
+
+    async def delete(self, user: str) -> None:
+        """Removes a subuser (``server.users.delete``).
+
+        :param user: The user's UUID.
+        """
+        await self._owner._call("server.users.delete", {"user": user})
+
+
+class _AsyncClientOps:
+    """The operations that hang off the async client."""
+
+    __slots__ = ()
+
+    def _call(self, op_id: str, params: dict[str, Any]) -> Awaitable[Any]:
+        raise NotImplementedError
+
+    def _iter(self, op_id: str, params: dict[str, Any]) -> AsyncIterator[Any]:
+        raise NotImplementedError
+
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> Awaitable[bytes]:
+        raise NotImplementedError
+
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Awaitable[Any]:
+        raise NotImplementedError
+
+    @property
+    def account(self) -> AsyncAccountApi:
+        """The ``AsyncAccountApi`` operations."""
+        return AsyncAccountApi(self)
+
+    @property
+    def servers(self) -> AsyncServers:
+        """The ``AsyncServers`` operations."""
+        return AsyncServers(self)
+
+    async def permissions(self) -> t.SystemPermissions:
+        """Every permission key the panel knows, by group (``permissions.get``)."""
+        result: t.SystemPermissions = await self._call("permissions.get", {})
+        return result
+
+
+class _AsyncServerOps:
+    """The operations that hang off an async server handle."""
+
+    __slots__ = ()
+
+    def _call(self, op_id: str, params: dict[str, Any]) -> Awaitable[Any]:
+        raise NotImplementedError
+
+    def _iter(self, op_id: str, params: dict[str, Any]) -> AsyncIterator[Any]:
+        raise NotImplementedError
+
+    def _call_bytes(self, op_id: str, params: dict[str, Any]) -> Awaitable[bytes]:
+        raise NotImplementedError
+
+    def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Awaitable[Any]:
+        raise NotImplementedError
+
+    @property
+    def activity(self) -> AsyncActivity:
+        """The ``AsyncActivity`` operations."""
+        return AsyncActivity(self)
+
+    @property
+    def allocations(self) -> AsyncAllocations:
+        """The ``AsyncAllocations`` operations."""
+        return AsyncAllocations(self)
+
+    @property
+    def backups(self) -> AsyncBackups:
+        """The ``AsyncBackups`` operations."""
+        return AsyncBackups(self)
+
+    @property
+    def databases(self) -> AsyncDatabases:
+        """The ``AsyncDatabases`` operations."""
+        return AsyncDatabases(self)
+
+    @property
+    def files(self) -> AsyncFiles:
+        """The ``AsyncFiles`` operations."""
+        return AsyncFiles(self)
+
+    @property
+    def schedules(self) -> AsyncSchedules:
+        """The ``AsyncSchedules`` operations."""
+        return AsyncSchedules(self)
+
+    @property
+    def settings(self) -> AsyncSettings:
+        """The ``AsyncSettings`` operations."""
+        return AsyncSettings(self)
+
+    @property
+    def startup(self) -> AsyncStartupApi:
+        """The ``AsyncStartupApi`` operations."""
+        return AsyncStartupApi(self)
+
+    @property
+    def users(self) -> AsyncUsers:
+        """The ``AsyncUsers`` operations."""
+        return AsyncUsers(self)
+
+    async def details(self, *, include: str | Sequence[str] | None = None) -> t.ServerDetails:
+        """The server and what the key may do on it (``server.get``).
+
+        :param include: ``egg``, ``subusers``.
+        """
+        result: t.ServerDetails = await self._call("server.get", {"include": include_list(include)})
+        return result
+
+    async def websocket(self) -> t.WebsocketCredentials:
+        """A token (valid 10 minutes) and the address of the server's console websocket
+        (``server.websocket``).
+        """
+        result: t.WebsocketCredentials = await self._call("server.websocket", {})
+        return result
+
+    async def resources(self) -> t.Stats:
+        """Live state and resource usage (``server.resources``)."""
+        result: t.Stats = await self._call("server.resources", {})
+        return result
+
+    async def command(self, command: str) -> None:
+        """Sends a console command (the server must be running: 502 otherwise). Never retried once sent
+        (``server.command``).
+
+        :param command: The command line, e.g. ``say Hello``.
+        """
+        await self._call("server.command", {"command": command})
+
+    async def power(self, signal: Literal["start", "stop", "restart", "kill"]) -> None:
+        """Sends a power signal. Never retried once sent (``server.power``).
+
+        :param signal: ``start``, ``stop``, ``restart`` or ``kill``.
+        """
+        await self._call("server.power", {"signal": signal})
+
+
 __all__ = [
     "AccountActivity",
     "AccountApi",
     "Activity",
     "Allocations",
     "ApiKeys",
+    "AsyncAccountActivity",
+    "AsyncAccountApi",
+    "AsyncActivity",
+    "AsyncAllocations",
+    "AsyncApiKeys",
+    "AsyncBackups",
+    "AsyncDatabases",
+    "AsyncEmail",
+    "AsyncFiles",
+    "AsyncPassword",
+    "AsyncSchedules",
+    "AsyncServers",
+    "AsyncSettings",
+    "AsyncSshKeys",
+    "AsyncStartupApi",
+    "AsyncTasks",
+    "AsyncTwoFactor",
+    "AsyncUsers",
     "Backups",
     "Databases",
     "Email",

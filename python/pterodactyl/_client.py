@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any, Union
 
 from . import _native
 from ._api import _ClientOps, _ServerOps
+from ._console import Console
+from ._extras import Destination, Progress, download_signed
 from ._util import as_bytes
 from .types import RateLimit
 
@@ -137,6 +139,13 @@ class Client(_ClientOps):
         same parameters (filters, ``per_page``) on every page; ``page`` sets the first page."""
         return self._native.iter(op_id, params)
 
+    def download_signed_url(self, url: str, dest: Destination, *, progress: Progress | None = None) -> int:
+        """Downloads what a signed URL serves (``files.download_url``, ``backups.download_url``)
+        to ``dest`` (a path, written all or nothing, or a binary file object), without the API
+        key; returns the bytes written. A Wings URL works once (:class:`WingsError` 404 after),
+        so prefer ``srv.files.download(...)``, which asks for a fresh URL every time."""
+        return download_signed(self._native, url, dest, progress)
+
     def server(self, identifier: str) -> ServerHandle:
         """A handle on one server, by its short identifier or UUID. Makes no request."""
         return ServerHandle(self._native, identifier)
@@ -203,6 +212,58 @@ class ServerHandle(_ServerOps):
 
     def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any:
         return self._native.call_content(op_id, self._params(params), as_bytes(content))
+
+    # What the transfers of ``_extras`` (``files.download``, ...) run through.
+    def _transfer_target(self) -> tuple[_native.Client, str]:
+        return self._native, self.identifier
+
+    def console(
+        self,
+        *,
+        origin: str | None = None,
+        send_timeout: float = 10.0,
+        reconnect: bool = True,
+        reconnect_initial: float = 0.5,
+        reconnect_max: float = 30.0,
+        ping_interval: float = 30.0,
+        max_queued_events: int = 65536,
+    ) -> Console:
+        """Opens the server's live console over the Wings websocket (see :class:`Console`)::
+
+            with srv.console() as console:
+                console.send_command("say Hello")
+                for event in console:
+                    print(event.name, event.args)
+
+        Returns once Wings has accepted the token; the first events are ``status`` (and
+        ``stats`` when the server is offline). Raises the panel's error when it refuses a token
+        (403, 404, or :class:`ConflictError` while the server is suspended or installing),
+        :class:`WingsError` (403) when Wings refuses the ``Origin``, or
+        :class:`ConnectionError` / :class:`TimeoutError` when Wings cannot be reached.
+
+        :param origin: the ``Origin`` header (default: the panel URL of the client); set it for
+            a panel Wings knows by another address.
+        :param send_timeout: seconds a send waits for the connection while the console
+            reconnects (0: fails at once).
+        :param reconnect: make a lost connection again (default) or end the console.
+        :param reconnect_initial: the first wait before reconnecting, doubled on each failure...
+        :param reconnect_max: ...up to this, with jitter.
+        :param ping_interval: seconds between pings; a connection silent for two is lost.
+        :param max_queued_events: events that may wait for the caller; beyond, they are dropped
+            and a ``gap`` event with their count takes their place.
+        """
+        native = _native.Console(
+            self._native,
+            self.identifier,
+            origin=origin,
+            send_timeout=send_timeout,
+            reconnect=reconnect,
+            reconnect_initial=reconnect_initial,
+            reconnect_max=reconnect_max,
+            ping_interval=ping_interval,
+            max_queued_events=max_queued_events,
+        )
+        return Console(native)
 
     def start(self) -> None:
         """``power("start")``."""

@@ -25,8 +25,10 @@ __all__ = [
     "CancelledError",
     "ConflictError",
     "ConnectionError",
+    "ConsoleClosedError",
     "DecodeError",
     "InvalidInputError",
+    "LocalIOError",
     "NotFoundError",
     "NotJsonError",
     "PermissionDeniedError",
@@ -35,6 +37,7 @@ __all__ = [
     "TimeoutError",
     "TooLargeError",
     "ValidationError",
+    "WingsError",
 ]
 
 
@@ -185,3 +188,57 @@ class InvalidInputError(PterodactylError, ValueError):
     """The arguments were refused before any request was made: an unknown operation id, a
     path parameter that is not one plain segment (``"../account"``), a value JSON cannot carry
     (a set, an object, NaN), a closed client. Also a :class:`ValueError`."""
+
+
+class WingsError(PterodactylError):
+    """Wings (or the S3 storage of a backup) refused a request made to it directly: a transfer
+    through a signed URL, or the console's websocket.
+
+    ``status`` is the HTTP status. For a transfer: 404 for a URL used already (each works once;
+    the transfer methods ask for a fresh one every time), 500 for an expired one, 400 for a file
+    over the upload limit. ``str(error)`` is Wings' own message and ``request_id`` its request
+    id, as in Wings' logs.
+    """
+
+    status: int
+    detail: str
+    request_id: Optional[str]
+
+    def __init__(self, message: str = "", *, status: int = 0, request_id: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = message
+        self.request_id = request_id
+
+
+class LocalIOError(PterodactylError, builtins.OSError):
+    """A transfer could not read or write on this side: a full disk, a missing directory, no
+    permission, or the file object given raised (that exception is the ``__cause__``). Also a
+    builtin :class:`OSError` with ``errno`` (e.g. ``errno.ENOSPC``) and ``filename`` when known.
+    A download to a path never leaves a partial file behind."""
+
+    def __init__(
+        self, message: str = "", *, errno: Optional[int] = None, filename: Optional[str] = None
+    ) -> None:
+        super().__init__(message)
+        self.errno = errno
+        self.filename = filename
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ConsoleClosedError(PterodactylError):
+    """The :class:`~pterodactyl.Console` has ended: Wings closed it for good (close code 4409
+    when the server is suspended, the server deleted, the key's access withdrawn), or it was
+    closed with :meth:`~pterodactyl.Console.close` before the call. ``reason`` says which;
+    ``code`` is Wings' websocket close code, when it sent one. Iterating over a console that
+    :meth:`~pterodactyl.Console.close` ended just stops instead."""
+
+    reason: str
+    code: Optional[int]
+
+    def __init__(self, message: str = "", *, reason: str = "", code: Optional[int] = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.code = code

@@ -25,6 +25,10 @@ __all__ = [
     "Backup",
     "BackupPage",
     "BackupPageMeta",
+    "ConsoleBackup",
+    "ConsoleEventDict",
+    "ConsoleNetwork",
+    "ConsoleStats",
     "Database",
     "DatabaseHost",
     "DatabasePassword",
@@ -273,6 +277,61 @@ class WebsocketCredentials(TypedDict):
 
     token: str
     socket: str
+
+
+class ConsoleNetwork(TypedDict):
+    """Bytes received and sent, in a console's ``stats``."""
+
+    rx_bytes: int
+    tx_bytes: int
+
+
+class ConsoleStats(TypedDict):
+    """``ConsoleEvent.stats``: resource usage as Wings sends it on the console (``uptime`` in
+    milliseconds, ``cpu_absolute`` in percent of one core, ``state`` the power state)."""
+
+    memory_bytes: int
+    memory_limit_bytes: int
+    cpu_absolute: float
+    network: ConsoleNetwork
+    uptime: int
+    state: str
+    disk_bytes: int
+
+
+class ConsoleBackup(TypedDict):
+    """``ConsoleEvent.backup``: what Wings reported in ``backup completed:<uuid>``."""
+
+    uuid: str
+    is_successful: bool
+    checksum: str
+    checksum_type: str
+    file_size: int
+
+
+class _ConsoleEventFields(TypedDict):
+    event: str
+    args: list[str]
+
+
+class ConsoleEventDict(_ConsoleEventFields, total=False):
+    """``ConsoleEvent.to_dict()``: the event as every surface shares it (C's
+    ``ptero_console_poll`` gives the same as JSON): Wings' ``event`` name and ``args``, plus the
+    typed fields the event has."""
+
+    line: str
+    state: str
+    stats: ConsoleStats
+    uuid: str
+    backup: ConsoleBackup
+    message: str
+    status: str
+    scope: str
+    reason: str
+    code: Optional[int]
+    cause: Literal["reconnect", "token", "overflow"]
+    gap_ms: int
+    missed: Optional[int]
 
 
 class ActivityRelationships(TypedDict, total=False):

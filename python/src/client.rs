@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
-use pterodactyl_client::{Client, ClientOptions, Error, PageIter};
+use pterodactyl_client::{Client, ClientOptions, Error, PageIter, RateLimit};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
@@ -24,7 +24,7 @@ pub struct NativeClient {
 }
 
 impl NativeClient {
-    fn client(&self, py: Python<'_>) -> PyResult<Client> {
+    pub(crate) fn client(&self, py: Python<'_>) -> PyResult<Client> {
         self.inner
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -34,7 +34,7 @@ impl NativeClient {
 }
 
 /// Seconds (as Python gives them) to whole milliseconds, refusing what cannot be a timeout.
-fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
+pub(crate) fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
     if !seconds.is_finite() || seconds <= 0.0 || seconds > 86_400.0 * 365.0 {
         return Err(invalid_input(py, format!("{name} must be a positive number of seconds, got {seconds}")));
     }
@@ -42,13 +42,13 @@ fn millis(py: Python<'_>, name: &str, seconds: f64) -> PyResult<u64> {
 }
 
 /// The exception a signal handler raised during a call (Ctrl-C's `KeyboardInterrupt`).
-type Caught = Arc<Mutex<Option<PyErr>>>;
+pub(crate) type Caught = Arc<Mutex<Option<PyErr>>>;
 
 /// The client, made to run Python's signal handlers about every 50 ms while a call waits on the
 /// panel (`py.detach` keeps them from running otherwise): when a handler raises, the call is
 /// abandoned and that exception is what the caller gets (see [`call_error`]). Handlers only run
 /// on the main thread; elsewhere the check finds nothing.
-fn interruptible(client: &Client) -> (Client, Caught) {
+pub(crate) fn interruptible(client: &Client) -> (Client, Caught) {
     let caught: Caught = Arc::new(Mutex::new(None));
     let slot = Arc::clone(&caught);
     let client = client.with_cancel_check(move || {
@@ -64,7 +64,7 @@ fn interruptible(client: &Client) -> (Client, Caught) {
 }
 
 /// The exception for a failed call: the signal handler's own when it cancelled the call.
-fn call_error(py: Python<'_>, err: Error, caught: &Caught) -> PyErr {
+pub(crate) fn call_error(py: Python<'_>, err: Error, caught: &Caught) -> PyErr {
     if let Error::Cancelled = err {
         if let Some(raised) = caught.lock().unwrap_or_else(PoisonError::into_inner).take() {
             return raised;
@@ -73,8 +73,20 @@ fn call_error(py: Python<'_>, err: Error, caught: &Caught) -> PyErr {
     to_pyerr(py, err)
 }
 
+/// The `rate_limit` property: `{"limit": ..., "remaining": ...}`, or `None`.
+pub(crate) fn rate_limit_dict(
+    py: Python<'_>,
+    limit: Option<RateLimit>,
+) -> PyResult<Option<Bound<'_, PyDict>>> {
+    let Some(limit) = limit else { return Ok(None) };
+    let d = PyDict::new(py);
+    d.set_item("limit", limit.limit)?;
+    d.set_item("remaining", limit.remaining)?;
+    Ok(Some(d))
+}
+
 /// Converts the parameters of a call; `None` means no parameters.
-fn json_params(py: Python<'_>, params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
+pub(crate) fn json_params(py: Python<'_>, params: Option<&Bound<'_, PyAny>>) -> PyResult<Value> {
     match params {
         None => Ok(Value::Null),
         Some(p) => to_value(p).map_err(|msg| invalid_input(py, msg)),
@@ -95,6 +107,7 @@ impl NativeClient {
         max_retries = 3,
         user_agent = None,
         max_response_bytes = 67_108_864,
+        max_in_flight = 64,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -108,6 +121,7 @@ impl NativeClient {
         max_retries: i64,
         user_agent: Option<String>,
         max_response_bytes: u64,
+        max_in_flight: u32,
     ) -> PyResult<Self> {
         let mut options = ClientOptions::default();
         options.timeout_ms = Some(millis(py, "timeout", timeout)?);
@@ -119,6 +133,7 @@ impl NativeClient {
         options.accept_invalid_certs = Some(!verify);
         options.user_agent = user_agent;
         options.max_response_bytes = Some(max_response_bytes);
+        options.max_in_flight = Some(max_in_flight);
         // Setting up the connection pool starts a thread and may read certificates.
         let client = py
             .detach(move || Client::builder(&panel_url, &api_key).options(&options).build())
@@ -132,6 +147,12 @@ impl NativeClient {
         let ms = millis(py, "timeout", timeout)?;
         let client = self.client(py)?.with_timeout(Duration::from_millis(ms));
         Ok(NativeClient { base_url: self.base_url.clone(), inner: RwLock::new(Some(client)) })
+    }
+
+    /// The async twin on the same connections' settings, key and rate-limit record: every
+    /// call answers an awaitable (see `asynchronous.rs`).
+    fn to_async(&self, py: Python<'_>) -> PyResult<crate::asynchronous::NativeAsyncClient> {
+        Ok(crate::asynchronous::NativeAsyncClient::new(self.client(py)?.to_async()))
     }
 
     /// The API root this client talks to (`…/api/client`).
@@ -149,11 +170,7 @@ impl NativeClient {
     /// The panel's rate-limit headers from the most recent answer, if it sent them.
     #[getter]
     fn rate_limit<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
-        let Some(limit) = self.client(py)?.rate_limit() else { return Ok(None) };
-        let d = PyDict::new(py);
-        d.set_item("limit", limit.limit)?;
-        d.set_item("remaining", limit.remaining)?;
-        Ok(Some(d))
+        rate_limit_dict(py, self.client(py)?.rate_limit())
     }
 
     /// Calls any operation of the table by its id with one flat dict of parameters.

@@ -80,6 +80,22 @@ fn build<'py>(py: Python<'py>, err: &Error) -> PyResult<Bound<'py, PyAny>> {
             ("TooLargeError", err.to_string())
         }
         Error::Cancelled => ("CancelledError", err.to_string()),
+        Error::Wings { status, message, request_id } => {
+            kwargs.set_item("status", status)?;
+            kwargs.set_item("request_id", request_id)?;
+            // What a person reads is Wings' own message, as for the panel's `detail`.
+            ("WingsError", if message.is_empty() { err.to_string() } else { message.clone() })
+        }
+        Error::Io { path, source } => {
+            kwargs.set_item("errno", source.raw_os_error())?;
+            kwargs.set_item("filename", path.as_ref().map(|p| p.display().to_string()))?;
+            ("LocalIOError", err.to_string())
+        }
+        Error::Closed { reason, code } => {
+            kwargs.set_item("reason", reason)?;
+            kwargs.set_item("code", code)?;
+            ("ConsoleClosedError", err.to_string())
+        }
         // A kind this front does not know yet still arrives as the base class.
         _ => ("PterodactylError", err.to_string()),
     };

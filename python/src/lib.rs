@@ -5,9 +5,12 @@
 //! `pterodactyl.errors`. Retries, timeouts, URL encoding, validation and pagination all stay in
 //! the `pterodactyl-client` crate.
 
+mod asynchronous;
 mod client;
+mod console;
 mod convert;
 mod errors;
+mod transfer;
 
 use pyo3::prelude::*;
 
@@ -17,7 +20,13 @@ mod _native {
     use pyo3::prelude::*;
 
     #[pymodule_export]
+    use super::asynchronous::{AsyncPageIterator, NativeAsyncClient};
+    #[pymodule_export]
     use super::client::{NativeClient, PageIterator};
+    #[pymodule_export]
+    use super::console::{ConsoleEvent, NativeConsole};
+    #[pymodule_export]
+    use super::transfer::{download, upload};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

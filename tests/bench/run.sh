@@ -241,3 +241,6 @@ args=(
 [ -z "${BENCH_OPS:-}" ] || args+=(--ops "$BENCH_OPS")
 [ -z "${BENCH_PROTOS:-}" ] || args+=(--protos "$BENCH_PROTOS")
 "$PY" "$HERE/bench.py" "${args[@]}"
+BENCH_PYTHON="$VPY" BENCH_SKIP_BUILD="$SKIP_BUILD" TARGET_DIR="$TARGET_DIR" BENCH_TARGET_DIR="$BENCH_TARGET_DIR" "$HERE/console.sh"
+# The transfer bench (1 GiB down and up per surface, next to curl; BENCH_TRANSFER=0 skips it).
+[ "${BENCH_TRANSFER:-1}" = 0 ] || BENCH_SKIP_BUILD="$SKIP_BUILD" TARGET_DIR="$TARGET_DIR" BENCH_TARGET_DIR="$BENCH_TARGET_DIR" BENCH_VENV="$VENV" "$HERE/transfer.sh"

@@ -354,7 +354,10 @@ static void constructor_and_statics(void) {
     CHECK(strcmp(ptero_status_name(PTERO_STATUS_OTHER), "PTERO_STATUS_OTHER") == 0, "status name 9");
     CHECK(strcmp(ptero_status_name(PTERO_STATUS_TOO_LARGE), "PTERO_STATUS_TOO_LARGE") == 0, "status name 10");
     CHECK(strcmp(ptero_status_name(PTERO_STATUS_CANCELLED), "PTERO_STATUS_CANCELLED") == 0, "status name 11");
-    CHECK(strcmp(ptero_status_name(12), "PTERO_STATUS_UNKNOWN") == 0, "the next number is not a status yet");
+    CHECK(strcmp(ptero_status_name(PTERO_STATUS_BUSY), "PTERO_STATUS_BUSY") == 0, "status name 13");
+    CHECK(strcmp(ptero_status_name(PTERO_STATUS_WINGS_ERROR), "PTERO_STATUS_WINGS_ERROR") == 0, "status name 14");
+    CHECK(strcmp(ptero_status_name(PTERO_STATUS_IO), "PTERO_STATUS_IO") == 0, "status name 15");
+    CHECK(strcmp(ptero_status_name(17), "PTERO_STATUS_UNKNOWN") == 0, "the next number is not a status yet");
     CHECK(strcmp(ptero_status_name(-1), "PTERO_STATUS_UNKNOWN") == 0, "an unknown status number is safe");
     CHECK(strcmp(ptero_status_name(4242), "PTERO_STATUS_UNKNOWN") == 0, "an unknown status number is safe");
     CHECK(strchr(ptero_version(), '.') != NULL, "ptero_version looks like a version");

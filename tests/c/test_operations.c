@@ -99,7 +99,8 @@ static void reads(void) {
     const char *activity = "{\"sort\":\"-timestamp\",\"per_page\":2,\"filter\":{\"event\":\"power\"}}";
     st = ptero_server_activity_list(owner, "d3aac109", activity, &out);
     EXPECT_STATUS("server_activity_list", st, PTERO_STATUS_OK, out);
-    EXPECT_HAS("activity newest power event first", out, "\"data\":[{\"batch\":null,\"description\":null,\"event\":\"server:power.stop\"");
+    EXPECT_HAS("activity newest power event first", out,
+               "\"data\":[{\"id\":\"ac3478d69a3c81fa62e60f5c3696165a4e5e6ac4\",\"batch\":null,\"event\":\"server:power.stop\"");
     EXPECT_LACKS("activity filter", out, "server:file.write");
     same_as_call("server.activity.list = ptero_server_activity_list", out, "server.activity.list",
                  "{\"server\":\"d3aac109\",\"sort\":\"-timestamp\",\"per_page\":2,\"filter\":{\"event\":\"power\"}}");
@@ -119,8 +120,8 @@ static void reads(void) {
 
     st = ptero_server_allocations_list(owner, "d3aac109", &out);
     EXPECT_STATUS("server_allocations_list", st, PTERO_STATUS_OK, out);
-    EXPECT_HAS("allocations primary", out, "{\"id\":15,\"ip\":\"45.86.168.218\",\"ip_alias\":null,\"is_default\":true,\"notes\":null,\"port\":25565}");
-    EXPECT_HAS("allocations notes", out, "\"notes\":\"Query port\",\"port\":25566");
+    EXPECT_HAS("allocations primary", out, "{\"id\":15,\"ip\":\"45.86.168.218\",\"ip_alias\":null,\"port\":25565,\"notes\":null,\"is_default\":true}");
+    EXPECT_HAS("allocations notes", out, "\"port\":25566,\"notes\":\"Query port\"");
     same_as_call("server.allocations.list = ptero_server_allocations_list", out, "server.allocations.list",
                  "{\"server\":\"d3aac109\"}");
     ptero_string_free(out);
@@ -282,7 +283,7 @@ static void writes(void) {
         snprintf(gone, sizeof gone, "\"id\":%lld,", id);
         EXPECT_LACKS("deleted allocation is gone", check, gone);
     }
-    EXPECT_HAS("15 is primary again", check, "\"id\":15,\"ip\":\"45.86.168.218\",\"ip_alias\":null,\"is_default\":true");
+    EXPECT_HAS("15 is primary again", check, "\"id\":15,\"ip\":\"45.86.168.218\",\"ip_alias\":null,\"port\":25565,\"notes\":null,\"is_default\":true");
     ptero_string_free(check);
 
     /* allocations: generic delete */

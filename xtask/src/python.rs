@@ -6,6 +6,11 @@
 //! the server and required parameters come first, positionally; optional ones are keywords.
 //! Every method only gathers its arguments into the flat parameter dict of its operation: the
 //! checks, retries and shaping happen once, in the Rust core.
+//!
+//! Every class also has an async twin, made from the same description (`AsyncFiles`,
+//! `_AsyncServerOps`, ...): the same names and parameters, `async def` methods that await the
+//! native async calls, and `iter` answering an async iterator. `AsyncClient` and
+//! `AsyncServerHandle` (in `_async_client`) build on the async mixins.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -18,6 +23,40 @@ use crate::{banner, is_server, rust_parts};
 /// Groups that also carry hand-written methods (the transfers of `srv.files`, ...): the generated
 /// class inherits `<Class>Extras` from `python/pterodactyl/_extras.py`.
 const EXTENDED: &[&str] = &["Files", "Backups"];
+
+/// Which twin a class is generated as.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flavor {
+    Blocking,
+    Async,
+}
+
+impl Flavor {
+    /// The generated class's name: `Files` or `AsyncFiles`, `_ServerOps` or `_AsyncServerOps`.
+    fn name(self, class: &str) -> String {
+        match (self, class.strip_prefix('_')) {
+            (Flavor::Blocking, _) => class.to_owned(),
+            (Flavor::Async, Some(mixin)) => format!("_Async{mixin}"),
+            (Flavor::Async, None) => format!("Async{class}"),
+        }
+    }
+
+    /// `def` or `async def`.
+    fn def(self) -> &'static str {
+        match self {
+            Flavor::Blocking => "def",
+            Flavor::Async => "async def",
+        }
+    }
+
+    /// What a call through the owner is prefixed with.
+    fn wait(self) -> &'static str {
+        match self {
+            Flavor::Blocking => "",
+            Flavor::Async => "await ",
+        }
+    }
+}
 
 /// A class of the generated module: its methods and the groups it leads to.
 #[derive(Default)]
@@ -59,7 +98,7 @@ pub fn generate(ops: &[Operation]) -> String {
          \"\"\"\n\n\
          from __future__ import annotations\n\n\
          import builtins\n\
-         from collections.abc import Iterator, Mapping, Sequence\n\
+         from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping, Sequence\n\
          from typing import Any, Literal, Protocol\n\n\
          from . import types as t\n\
          from ._extras import BackupsExtras, FilesExtras\n\
@@ -70,10 +109,23 @@ pub fn generate(ops: &[Operation]) -> String {
          \x20   def _iter(self, op_id: str, params: dict[str, Any]) -> Iterator[Any]: ...\n\
          \x20   def _call_bytes(self, op_id: str, params: dict[str, Any]) -> bytes: ...\n\
          \x20   def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Any: ...\n\n\n\
+         class _AsyncOwner(Protocol):\n\
+         \x20   \"\"\"What an async group calls through: the async client, or an async server handle.\"\"\"\n\n\
+         \x20   def _call(self, op_id: str, params: dict[str, Any]) -> Awaitable[Any]: ...\n\
+         \x20   def _iter(self, op_id: str, params: dict[str, Any]) -> AsyncIterator[Any]: ...\n\
+         \x20   def _call_bytes(self, op_id: str, params: dict[str, Any]) -> Awaitable[bytes]: ...\n\
+         \x20   def _call_content(self, op_id: str, params: dict[str, Any], content: bytes | str) -> Awaitable[Any]: ...\n\n\n\
          class _Group:\n\
          \x20   \"\"\"One group of operations (``srv.files``): holds what it calls through.\"\"\"\n\n\
          \x20   __slots__ = (\"_owner\",)\n\n\
          \x20   def __init__(self, owner: _Owner) -> None:\n\
+         \x20       self._owner = owner\n\n\
+         \x20   def __repr__(self) -> str:\n\
+         \x20       return f\"<pterodactyl.{type(self).__name__} of {self._owner!r}>\"\n\n\n\
+         class _AsyncGroup:\n\
+         \x20   \"\"\"One group of async operations (``srv.files`` of an ``AsyncServerHandle``).\"\"\"\n\n\
+         \x20   __slots__ = (\"_owner\",)\n\n\
+         \x20   def __init__(self, owner: _AsyncOwner) -> None:\n\
          \x20       self._owner = owner\n\n\
          \x20   def __repr__(self) -> str:\n\
          \x20       return f\"<pterodactyl.{type(self).__name__} of {self._owner!r}>\"\n",
@@ -81,15 +133,18 @@ pub fn generate(ops: &[Operation]) -> String {
     // Groups first (so that the mixins' annotations read top-down), then the two mixins.
     let mut names: Vec<&String> = classes.keys().filter(|k| !k.starts_with('_')).collect();
     names.sort();
-    for name in &names {
-        class(&mut out, name, &classes[*name], false);
-    }
-    for mixin in ["_ClientOps", "_ServerOps"] {
-        if let Some(c) = classes.get(mixin) {
-            class(&mut out, mixin, c, true);
+    for flavor in [Flavor::Blocking, Flavor::Async] {
+        for name in &names {
+            class(&mut out, name, &classes[*name], false, flavor);
+        }
+        for mixin in ["_ClientOps", "_ServerOps"] {
+            if let Some(c) = classes.get(mixin) {
+                class(&mut out, mixin, c, true, flavor);
+            }
         }
     }
-    let mut exported: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+    let mut exported: Vec<String> =
+        names.iter().flat_map(|name| [Flavor::Blocking.name(name), Flavor::Async.name(name)]).collect();
     exported.sort_unstable();
     out.push_str("\n\n__all__ = [\n");
     for name in exported {
@@ -99,20 +154,36 @@ pub fn generate(ops: &[Operation]) -> String {
     out
 }
 
-fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
+fn class(out: &mut String, name: &str, c: &Class, mixin: bool, flavor: Flavor) {
     out.push_str("\n\n");
+    let class_name = flavor.name(name);
     if mixin {
-        let what = if name == "_ClientOps" { "the client" } else { "a server handle" };
-        let _ = writeln!(out, "class {name}:");
+        let what = match (name, flavor) {
+            ("_ClientOps", Flavor::Blocking) => "the client",
+            ("_ClientOps", Flavor::Async) => "the async client",
+            (_, Flavor::Blocking) => "a server handle",
+            (_, Flavor::Async) => "an async server handle",
+        };
+        let _ = writeln!(out, "class {class_name}:");
         let _ = writeln!(out, "    \"\"\"The operations that hang off {what}.\"\"\"\n");
         out.push_str("    __slots__ = ()\n");
-        // What the groups call through: `Client` and `ServerHandle` define these.
-        for (name, params, ret) in [
-            ("_call", "params: dict[str, Any]", "Any"),
-            ("_iter", "params: dict[str, Any]", "Iterator[Any]"),
-            ("_call_bytes", "params: dict[str, Any]", "bytes"),
-            ("_call_content", "params: dict[str, Any], content: bytes | str", "Any"),
-        ] {
+        // What the groups call through: `Client` and `ServerHandle` (and their async twins)
+        // define these.
+        let owner_calls = match flavor {
+            Flavor::Blocking => [
+                ("_call", "params: dict[str, Any]", "Any"),
+                ("_iter", "params: dict[str, Any]", "Iterator[Any]"),
+                ("_call_bytes", "params: dict[str, Any]", "bytes"),
+                ("_call_content", "params: dict[str, Any], content: bytes | str", "Any"),
+            ],
+            Flavor::Async => [
+                ("_call", "params: dict[str, Any]", "Awaitable[Any]"),
+                ("_iter", "params: dict[str, Any]", "AsyncIterator[Any]"),
+                ("_call_bytes", "params: dict[str, Any]", "Awaitable[bytes]"),
+                ("_call_content", "params: dict[str, Any], content: bytes | str", "Awaitable[Any]"),
+            ],
+        };
+        for (name, params, ret) in owner_calls {
             let _ = writeln!(
                 out,
                 "\n    def {name}(self, op_id: str, {params}) -> {ret}:\n        raise NotImplementedError"
@@ -120,18 +191,25 @@ fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
         }
     } else {
         let ids: Vec<String> = c.methods.iter().map(|o| format!("``{}``", o.id)).collect();
-        if EXTENDED.contains(&name) {
-            let _ = writeln!(out, "class {name}(_Group, {name}Extras):");
-        } else {
-            let _ = writeln!(out, "class {name}(_Group):");
+        // The hand-written extras (transfers) are blocking only.
+        match flavor {
+            Flavor::Blocking if EXTENDED.contains(&name) => {
+                let _ = writeln!(out, "class {name}(_Group, {name}Extras):");
+            }
+            Flavor::Blocking => {
+                let _ = writeln!(out, "class {name}(_Group):");
+            }
+            Flavor::Async => {
+                let _ = writeln!(out, "class {class_name}(_AsyncGroup):");
+            }
         }
-        let summary = if ids.is_empty() {
-            format!(
+        let summary = match (ids.is_empty(), flavor) {
+            (true, _) => format!(
                 "The groups of operations under ``{}``.",
                 c.groups.keys().cloned().collect::<Vec<_>>().join("``, ``")
-            )
-        } else {
-            format!("Operations {}.", ids.join(", "))
+            ),
+            (false, Flavor::Blocking) => format!("Operations {}.", ids.join(", ")),
+            (false, Flavor::Async) => format!("Operations {}, awaited.", ids.join(", ")),
         };
         let lines = wrap(&summary, 100);
         for (i, line) in lines.iter().enumerate() {
@@ -146,17 +224,18 @@ fn class(out: &mut String, name: &str, c: &Class, mixin: bool) {
     }
     let owner = if mixin { "self" } else { "self._owner" };
     for (attr, class) in &c.groups {
+        let class = flavor.name(class);
         let _ = writeln!(out, "\n    @property\n    def {attr}(self) -> {class}:");
-        let _ = writeln!(out, "        \"\"\"{}.\"\"\"", group_doc(class));
+        let _ = writeln!(out, "        \"\"\"{}.\"\"\"", group_doc(&class));
         let _ = writeln!(out, "        return {class}({owner})");
     }
     for op in &c.methods {
-        method(out, op, owner, false);
+        method(out, op, owner, false, flavor);
         if op.paginated {
-            method(out, op, owner, true);
+            method(out, op, owner, true, flavor);
         }
         if op.returns == Returns::Bytes {
-            text_method(out, op);
+            text_method(out, op, flavor);
         }
     }
 }
@@ -199,10 +278,11 @@ fn py_value(p: &Param) -> String {
     }
 }
 
-fn returns(op: &Operation, iter: bool) -> String {
+fn returns(op: &Operation, iter: bool, flavor: Flavor) -> String {
     match op.returns {
         Returns::Item(m) => format!("t.{m}"),
         Returns::List(m) => format!("builtins.list[t.{m}]"),
+        Returns::Page(m) if iter && flavor == Flavor::Async => format!("AsyncIterator[t.{m}]"),
         Returns::Page(m) if iter => format!("Iterator[t.{m}]"),
         Returns::Page(m) => format!("t.{m}Page"),
         Returns::Nothing => "None".to_owned(),
@@ -210,7 +290,7 @@ fn returns(op: &Operation, iter: bool) -> String {
     }
 }
 
-fn method(out: &mut String, op: &Operation, owner: &str, iter: bool) {
+fn method(out: &mut String, op: &Operation, owner: &str, iter: bool, flavor: Flavor) {
     let leaf = op.method_path().rsplit('.').next().unwrap_or(op.id);
     let name = if iter { "iter" } else { leaf };
     // Required (and path) parameters first, positionally; nullable ones may follow positionally
@@ -228,13 +308,15 @@ fn method(out: &mut String, op: &Operation, owner: &str, iter: bool) {
         sig.push("*".to_owned());
         sig.extend(keywords.iter().map(|p| format!("{}: {} = None", p.name, py_type(p))));
     }
-    let ret = returns(op, iter);
-    let head = format!("    def {name}({}) -> {ret}:", sig.join(", "));
+    let ret = returns(op, iter, flavor);
+    // `iter` hands out the (async) iterator itself: it is never awaited.
+    let def = if iter { "def" } else { flavor.def() };
+    let head = format!("    {def} {name}({}) -> {ret}:", sig.join(", "));
     out.push('\n');
     if head.len() <= 110 {
         let _ = writeln!(out, "{head}");
     } else {
-        let _ = writeln!(out, "    def {name}(");
+        let _ = writeln!(out, "    {def} {name}(");
         for s in &sig {
             let _ = writeln!(out, "        {s},");
         }
@@ -292,13 +374,14 @@ fn method(out: &mut String, op: &Operation, owner: &str, iter: bool) {
     } else {
         ("_call", vec![format!("\"{}\"", op.id), params])
     };
+    let wait = if iter { "" } else { flavor.wait() };
     let lead = if op.returns == Returns::Nothing && !iter {
-        String::new()
-    } else if ret == "bytes" || ret.starts_with("Iterator") {
-        "return ".to_owned()
+        wait.to_owned()
+    } else if ret == "bytes" || ret.starts_with("Iterator") || ret.starts_with("AsyncIterator") {
+        format!("return {wait}")
     } else {
         // The native call is typed `Any`; the annotation says what the panel answers.
-        format!("result: {ret} = ")
+        format!("result: {ret} = {wait}")
     };
     let one_line = format!("        {lead}{owner}.{func}({})", args.join(", "));
     if one_line.len() <= 110 {
@@ -322,15 +405,17 @@ fn method(out: &mut String, op: &Operation, owner: &str, iter: bool) {
 }
 
 /// `contents_text`: the bytes of a raw answer as UTF-8 text.
-fn text_method(out: &mut String, op: &Operation) {
+fn text_method(out: &mut String, op: &Operation, flavor: Flavor) {
     let leaf = op.method_path().rsplit('.').next().unwrap_or(op.id);
     let path: Vec<&Param> = op.params.iter().filter(|p| !is_server(p) && p.is_required()).collect();
     let sig: Vec<String> = path.iter().map(|p| format!("{}: {}", p.name, py_type(p))).collect();
     let args: Vec<&str> = path.iter().map(|p| p.name).collect();
     let _ = writeln!(
         out,
-        "\n    def {leaf}_text(self, {}) -> str:\n        \"\"\"Like :meth:`{leaf}`, decoded as UTF-8 text (:class:`DecodeError` when it is not).\"\"\"\n        return text_of(self.{leaf}({}))",
+        "\n    {} {leaf}_text(self, {}) -> str:\n        \"\"\"Like :meth:`{leaf}`, decoded as UTF-8 text (:class:`DecodeError` when it is not).\"\"\"\n        return text_of({}self.{leaf}({}))",
+        flavor.def(),
         sig.join(", "),
+        flavor.wait(),
         args.join(", ")
     );
 }

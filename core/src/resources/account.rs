@@ -2,58 +2,55 @@
 
 use serde_json::{json, Map};
 
-use super::{object, AccountActivity};
+use super::{copy_handle, object, AccountActivity, Caller};
 use crate::client::Client;
-use crate::error::Result;
 use crate::models::{Account, ApiKey, NewApiKey, RecoveryTokens, SshKey, TwoFactorSetup};
 
-impl Client {
-    /// The account of the key's user: profile, two-factor, email, password, activity, API keys
-    /// and SSH keys. Makes no request.
-    pub fn account(&self) -> AccountApi<'_> {
-        AccountApi { client: self }
-    }
-}
+copy_handle!(AccountApi, TwoFactor, Email, Password, ApiKeys, SshKeys);
 
 /// `account.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct AccountApi<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct AccountApi<'c, C = Client> {
+    client: &'c C,
 }
 
-impl<'c> AccountApi<'c> {
+impl<'c, C: Caller> AccountApi<'c, C> {
+    pub(crate) fn new(client: &'c C) -> Self {
+        AccountApi { client }
+    }
+
     /// The user's profile (`account.get`).
-    pub fn get(&self) -> Result<Account> {
+    pub fn get(&self) -> C::Out<Account> {
         self.client.typed("account.get", Map::new())
     }
 
     /// Two-factor authentication.
-    pub fn two_factor(&self) -> TwoFactor<'c> {
+    pub fn two_factor(&self) -> TwoFactor<'c, C> {
         TwoFactor { client: self.client }
     }
 
     /// The email address.
-    pub fn email(&self) -> Email<'c> {
+    pub fn email(&self) -> Email<'c, C> {
         Email { client: self.client }
     }
 
     /// The password.
-    pub fn password(&self) -> Password<'c> {
+    pub fn password(&self) -> Password<'c, C> {
         Password { client: self.client }
     }
 
     /// The user's activity log.
-    pub fn activity(&self) -> AccountActivity<'c> {
+    pub fn activity(&self) -> AccountActivity<'c, C> {
         AccountActivity { client: self.client }
     }
 
     /// Client API keys.
-    pub fn api_keys(&self) -> ApiKeys<'c> {
+    pub fn api_keys(&self) -> ApiKeys<'c, C> {
         ApiKeys { client: self.client }
     }
 
     /// SSH keys for SFTP.
-    pub fn ssh_keys(&self) -> SshKeys<'c> {
+    pub fn ssh_keys(&self) -> SshKeys<'c, C> {
         SshKeys { client: self.client }
     }
 }
@@ -67,58 +64,58 @@ impl<'c> AccountApi<'c> {
 /// let tokens = two_factor.enable("123456", "the account password")?;
 /// # Ok::<(), pterodactyl_client::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug)]
-pub struct TwoFactor<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct TwoFactor<'c, C = Client> {
+    client: &'c C,
 }
 
-impl TwoFactor<'_> {
+impl<C: Caller> TwoFactor<'_, C> {
     /// A new TOTP secret to enable two-factor with (`account.two_factor.get`). The panel
     /// answers 400 when two-factor is already on.
-    pub fn get(&self) -> Result<TwoFactorSetup> {
+    pub fn get(&self) -> C::Out<TwoFactorSetup> {
         self.client.typed("account.two_factor.get", Map::new())
     }
 
     /// Turns two-factor on with a current 6-digit `code` and the account `password`
     /// (`account.two_factor.enable`); answers with the recovery tokens, shown only this once.
     /// A wrong code or password is a 400.
-    pub fn enable(&self, code: &str, password: &str) -> Result<RecoveryTokens> {
+    pub fn enable(&self, code: &str, password: &str) -> C::Out<RecoveryTokens> {
         let p = object(json!({ "code": code, "password": password }));
         self.client.typed("account.two_factor.enable", p)
     }
 
     /// Turns two-factor off (`account.two_factor.disable`); a wrong password is a 400.
-    pub fn disable(&self, password: &str) -> Result<()> {
+    pub fn disable(&self, password: &str) -> C::Out<()> {
         self.client.unit("account.two_factor.disable", object(json!({ "password": password })))
     }
 }
 
 /// `account.email.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct Email<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct Email<'c, C = Client> {
+    client: &'c C,
 }
 
-impl Email<'_> {
+impl<C: Caller> Email<'_, C> {
     /// Changes the email address, confirmed with the current password
     /// (`account.email.update`). A wrong password is a 400, an address in use a 422.
-    pub fn update(&self, email: &str, password: &str) -> Result<()> {
+    pub fn update(&self, email: &str, password: &str) -> C::Out<()> {
         let p = object(json!({ "email": email, "password": password }));
         self.client.unit("account.email.update", p)
     }
 }
 
 /// `account.password.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct Password<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct Password<'c, C = Client> {
+    client: &'c C,
 }
 
-impl Password<'_> {
+impl<C: Caller> Password<'_, C> {
     /// Changes the password (`account.password.update`; `password_confirmation` is sent as
     /// `new_password`). A wrong current password is a 400; a new one under 8 characters a 422.
     /// The panel signs the user's other sessions out.
-    pub fn update(&self, current_password: &str, new_password: &str) -> Result<()> {
+    pub fn update(&self, current_password: &str, new_password: &str) -> C::Out<()> {
         let p = object(json!({
             "current_password": current_password,
             "password": new_password,
@@ -129,14 +126,14 @@ impl Password<'_> {
 }
 
 /// `account.api_keys.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct ApiKeys<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct ApiKeys<'c, C = Client> {
+    client: &'c C,
 }
 
-impl ApiKeys<'_> {
+impl<C: Caller> ApiKeys<'_, C> {
     /// The account's client API keys, without their secrets (`account.api_keys.list`).
-    pub fn list(&self) -> Result<Vec<ApiKey>> {
+    pub fn list(&self) -> C::Out<Vec<ApiKey>> {
         self.client.typed("account.api_keys.list", Map::new())
     }
 
@@ -154,40 +151,40 @@ impl ApiKeys<'_> {
     /// let ci = pterodactyl_client::Client::new("https://panel.example.com", &new.key)?;
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn create(&self, description: &str, allowed_ips: &[&str]) -> Result<NewApiKey> {
+    pub fn create(&self, description: &str, allowed_ips: &[&str]) -> C::Out<NewApiKey> {
         let p = object(json!({ "description": description, "allowed_ips": allowed_ips }));
         self.client.typed("account.api_keys.create", p)
     }
 
     /// Deletes a key by its 16-character identifier (`account.api_keys.delete`; 404 if none).
-    pub fn delete(&self, identifier: &str) -> Result<()> {
+    pub fn delete(&self, identifier: &str) -> C::Out<()> {
         self.client.unit("account.api_keys.delete", object(json!({ "identifier": identifier })))
     }
 }
 
 /// `account.ssh_keys.*`.
-#[derive(Clone, Copy, Debug)]
-pub struct SshKeys<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct SshKeys<'c, C = Client> {
+    client: &'c C,
 }
 
-impl SshKeys<'_> {
+impl<C: Caller> SshKeys<'_, C> {
     /// The account's SSH keys (`account.ssh_keys.list`).
-    pub fn list(&self) -> Result<Vec<SshKey>> {
+    pub fn list(&self) -> C::Out<Vec<SshKey>> {
         self.client.typed("account.ssh_keys.list", Map::new())
     }
 
     /// Adds an SSH public key (OpenSSH or PEM text) under `name` (`account.ssh_keys.create`).
     /// The panel refuses DSA keys, RSA keys under 2048 bits, keys it cannot read and keys
     /// already added, all with 422 on `public_key`.
-    pub fn create(&self, name: &str, public_key: &str) -> Result<SshKey> {
+    pub fn create(&self, name: &str, public_key: &str) -> C::Out<SshKey> {
         let p = object(json!({ "name": name, "public_key": public_key }));
         self.client.typed("account.ssh_keys.create", p)
     }
 
     /// Removes a key by its fingerprint as listed (`account.ssh_keys.delete`). The panel
     /// answers 204 even when no key has that fingerprint.
-    pub fn delete(&self, fingerprint: &str) -> Result<()> {
+    pub fn delete(&self, fingerprint: &str) -> C::Out<()> {
         self.client.unit("account.ssh_keys.delete", object(json!({ "fingerprint": fingerprint })))
     }
 }

@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{includes, to_params, PageIter, ServerHandle};
+use super::{copy_handle, includes, to_params, Caller, ServerHandle};
 use crate::client::Client;
 use crate::error::Result;
 use crate::models::{ActivityLog, Page};
-use crate::ops;
+
+copy_handle!(AccountActivity);
 
 /// Parameters of `server.activity.list` and `account.activity.list` (also read from their flat
 /// JSON parameters, unknown keys refused).
@@ -72,33 +73,32 @@ impl ListActivity {
 
 /// `server.activity.list`.
 #[derive(Clone, Debug)]
-pub struct Activity<'c> {
-    pub(super) server: ServerHandle<'c>,
+pub struct Activity<'c, C = Client> {
+    pub(super) server: ServerHandle<'c, C>,
 }
 
-impl Activity<'_> {
+impl<C: Caller> Activity<'_, C> {
     /// One page of entries.
-    pub fn list(&self, params: &ListActivity) -> Result<Page<ActivityLog>> {
-        self.server.client.typed("server.activity.list", self.server.with_params(params)?)
+    pub fn list(&self, params: &ListActivity) -> C::Out<Page<ActivityLog>> {
+        self.server.client.typed("server.activity.list", self.server.with_params(params))
     }
 
     /// Every entry on every page, with `params` sent on each page.
-    pub fn iter(&self, params: &ListActivity) -> Result<PageIter<ActivityLog>> {
-        let p = self.server.with_params(params)?;
-        Ok(PageIter::new(self.server.client.clone(), ops::get("server.activity.list"), p))
+    pub fn iter(&self, params: &ListActivity) -> Result<C::Pager<ActivityLog>> {
+        self.server.client.pages("server.activity.list", self.server.with_params(params))
     }
 }
 
 /// `account.activity.list`: what the key's user did, on every server and on the account.
-#[derive(Clone, Copy, Debug)]
-pub struct AccountActivity<'c> {
-    pub(super) client: &'c Client,
+#[derive(Debug)]
+pub struct AccountActivity<'c, C = Client> {
+    pub(super) client: &'c C,
 }
 
-impl AccountActivity<'_> {
+impl<C: Caller> AccountActivity<'_, C> {
     /// One page of entries.
-    pub fn list(&self, params: &ListActivity) -> Result<Page<ActivityLog>> {
-        self.client.typed("account.activity.list", to_params(params)?)
+    pub fn list(&self, params: &ListActivity) -> C::Out<Page<ActivityLog>> {
+        self.client.typed("account.activity.list", to_params(params))
     }
 
     /// Every entry on every page, with `params` sent on each page.
@@ -111,7 +111,7 @@ impl AccountActivity<'_> {
     /// }
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn iter(&self, params: &ListActivity) -> Result<PageIter<ActivityLog>> {
-        Ok(PageIter::new(self.client.clone(), ops::get("account.activity.list"), to_params(params)?))
+    pub fn iter(&self, params: &ListActivity) -> Result<C::Pager<ActivityLog>> {
+        self.client.pages("account.activity.list", to_params(params))
     }
 }

@@ -4,7 +4,11 @@
 //! through the same path as [`Client::call`], so the typed and the generic surface cannot drift
 //! apart. One file per area; the handles' chain mirrors the operation ids
 //! (`server.schedules.tasks.create` is `client.server(id).schedules().tasks().create(..)`).
+//!
+//! Every method is written once, generic over its [`Caller`]: the blocking [`Client`] makes it
+//! answer `Result<T>`, the [`AsyncClient`](crate::AsyncClient) a future of it.
 
+use std::fmt;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
@@ -39,6 +43,158 @@ pub use server::ServerHandle;
 pub use servers::{ListServers, ServerListType, Servers};
 pub use settings::{Settings, StartupApi};
 pub use users::Users;
+
+/// What the resource handles call through: the blocking [`Client`] or the
+/// [`AsyncClient`](crate::AsyncClient). Each handle is generic over it (`ServerHandle<'c, C =
+/// Client>`), so every typed method is written once and answers, for `Client`, a plain
+/// `Result<T>` and, for `AsyncClient`, a [`CallFuture<T>`](crate::CallFuture) (a `Send +
+/// 'static` future of the same `Result<T>`):
+///
+/// ```no_run
+/// # async fn demo() -> pterodactyl_client::Result<()> {
+/// let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
+/// let blocking = client.server("d3aac109").resources()?;
+/// let asynchronous = client.to_async().server("d3aac109").resources().await?;
+/// # Ok(()) }
+/// ```
+///
+/// Sealed: only this crate's two clients implement it.
+pub trait Caller: Clone + fmt::Debug + sealed::Sealed {
+    /// What a call answers: `Result<T>` (blocking) or [`CallFuture<T>`](crate::CallFuture).
+    type Out<T: Send + 'static>;
+    /// What walks every page of a list: [`PageIter<T>`] (an `Iterator`) or
+    /// [`PageStream<T>`](crate::PageStream) (a `Stream`).
+    type Pager<T: DeserializeOwned + Send + 'static>;
+
+    /// Runs an operation and decodes its answer into `T`.
+    #[doc(hidden)]
+    fn typed<T: DeserializeOwned + Send + 'static>(
+        &self,
+        op_id: &'static str,
+        params: impl sealed::IntoParams,
+    ) -> Self::Out<T>;
+
+    /// Runs an operation whose answer carries nothing.
+    #[doc(hidden)]
+    fn unit(&self, op_id: &'static str, params: impl sealed::IntoParams) -> Self::Out<()>;
+
+    /// Runs an operation whose answer is raw bytes (`server.files.contents`).
+    #[doc(hidden)]
+    fn bytes(&self, op_id: &'static str, params: impl sealed::IntoParams) -> Self::Out<Vec<u8>>;
+
+    /// Runs an operation that sends `content` as its raw request body (`server.files.write`).
+    #[doc(hidden)]
+    fn unit_with_content(
+        &self,
+        op_id: &'static str,
+        params: impl sealed::IntoParams,
+        content: Vec<u8>,
+    ) -> Self::Out<()>;
+
+    /// Walks every page of a paginated operation, with the same parameters on every page.
+    #[doc(hidden)]
+    fn pages<T: DeserializeOwned + Send + 'static>(
+        &self,
+        op_id: &'static str,
+        params: impl sealed::IntoParams,
+    ) -> Result<Self::Pager<T>>;
+
+    /// Post-processes what a call answers (`contents_text` decodes the bytes).
+    #[doc(hidden)]
+    fn map<T: Send + 'static, U: Send + 'static>(
+        out: Self::Out<T>,
+        f: impl FnOnce(T) -> Result<U> + Send + 'static,
+    ) -> Self::Out<U>;
+}
+
+pub(crate) mod sealed {
+    use serde_json::{Map, Value};
+
+    use crate::error::Result;
+
+    /// Keeps [`Caller`](super::Caller) to this crate's clients.
+    pub trait Sealed {}
+
+    /// A typed method's parameters, or why they could not be encoded.
+    pub trait IntoParams {
+        /// The flat parameter object.
+        fn into_params(self) -> Result<Map<String, Value>>;
+    }
+
+    impl IntoParams for Map<String, Value> {
+        fn into_params(self) -> Result<Map<String, Value>> {
+            Ok(self)
+        }
+    }
+
+    impl IntoParams for Result<Map<String, Value>> {
+        fn into_params(self) -> Result<Map<String, Value>> {
+            self
+        }
+    }
+}
+
+impl sealed::Sealed for Client {}
+
+/// The blocking caller: every method answers when the panel has.
+impl Caller for Client {
+    type Out<T: Send + 'static> = Result<T>;
+    type Pager<T: DeserializeOwned + Send + 'static> = PageIter<T>;
+
+    fn typed<T: DeserializeOwned + Send + 'static>(
+        &self,
+        op_id: &'static str,
+        params: impl sealed::IntoParams,
+    ) -> Result<T> {
+        Client::typed(self, op_id, params.into_params()?)
+    }
+
+    fn unit(&self, op_id: &'static str, params: impl sealed::IntoParams) -> Result<()> {
+        Client::unit(self, op_id, params.into_params()?)
+    }
+
+    fn bytes(&self, op_id: &'static str, params: impl sealed::IntoParams) -> Result<Vec<u8>> {
+        Client::bytes(self, op_id, params.into_params()?)
+    }
+
+    fn unit_with_content(
+        &self,
+        op_id: &'static str,
+        params: impl sealed::IntoParams,
+        content: Vec<u8>,
+    ) -> Result<()> {
+        Client::unit_with_content(self, op_id, params.into_params()?, content)
+    }
+
+    fn pages<T: DeserializeOwned + Send + 'static>(
+        &self,
+        op_id: &'static str,
+        params: impl sealed::IntoParams,
+    ) -> Result<PageIter<T>> {
+        Ok(PageIter::new(self.clone(), ops::get(op_id), params.into_params()?))
+    }
+
+    fn map<T: Send + 'static, U: Send + 'static>(
+        out: Result<T>,
+        f: impl FnOnce(T) -> Result<U> + Send + 'static,
+    ) -> Result<U> {
+        out.and_then(f)
+    }
+}
+
+/// `Clone` and `Copy` for handles that only borrow their client: derived ones would ask the
+/// client type to be `Copy` too.
+macro_rules! copy_handle {
+    ($($handle:ident),* $(,)?) => {$(
+        impl<C> Clone for $handle<'_, C> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<C> Copy for $handle<'_, C> {}
+    )*};
+}
+pub(crate) use copy_handle;
 
 pub(crate) fn object(v: Value) -> Map<String, Value> {
     match v {
@@ -83,6 +239,12 @@ impl Client {
         ServerHandle::new(self, id)
     }
 
+    /// The account of the key's user: profile, two-factor, email, password, activity, API keys
+    /// and SSH keys. Makes no request.
+    pub fn account(&self) -> AccountApi<'_> {
+        AccountApi::new(self)
+    }
+
     /// Every permission key the panel knows (`permissions.get`).
     pub fn permissions(&self) -> Result<SystemPermissions> {
         self.typed("permissions.get", Map::new())
@@ -92,11 +254,67 @@ impl Client {
     /// every parameter (filters, includes, `per_page`) with each page. Items come in the one
     /// JSON shape.
     pub fn iter_values(&self, op_id: &str, params: Value) -> Result<PageIter<Value>> {
-        let op = ops::find(op_id).ok_or_else(|| Error::invalid(format!("unknown operation {op_id:?}")))?;
-        if !op.paginated {
-            return Err(Error::invalid(format!("operation `{op_id}` is not paginated")));
+        Ok(PageIter::new(self.clone(), paginated(op_id)?, crate::client::params_object(params)?))
+    }
+}
+
+/// The operation `op_id`, which must be paginated.
+pub(crate) fn paginated(op_id: &str) -> Result<&'static ops::Operation> {
+    let op = ops::find(op_id).ok_or_else(|| Error::invalid(format!("unknown operation {op_id:?}")))?;
+    if !op.paginated {
+        return Err(Error::invalid(format!("operation `{op_id}` is not paginated")));
+    }
+    Ok(op)
+}
+
+/// Where a walk over every page stands: the parameters sent with every page, the next page, the
+/// items of the current one. [`PageIter`] and [`PageStream`](crate::PageStream) share it.
+pub(crate) struct Pages {
+    params: Map<String, Value>,
+    next_page: u64,
+    buffer: std::vec::IntoIter<Value>,
+    done: bool,
+}
+
+impl Pages {
+    /// Starts at `params`' `page` (or the first page).
+    pub(crate) fn new(mut params: Map<String, Value>) -> Self {
+        let first = params.remove("page").and_then(|p| p.as_u64()).unwrap_or(1).max(1);
+        Pages { params, next_page: first, buffer: Vec::new().into_iter(), done: false }
+    }
+
+    /// The next item of the page in hand.
+    pub(crate) fn item(&mut self) -> Option<Value> {
+        self.buffer.next()
+    }
+
+    /// The parameters of the next page to fetch, or `None` after the last page (or an error).
+    pub(crate) fn next_request(&self) -> Option<Map<String, Value>> {
+        if self.done {
+            return None;
         }
-        Ok(PageIter::new(self.clone(), op, crate::client::params_object(params)?))
+        let mut params = self.params.clone();
+        params.insert("page".into(), Value::from(self.next_page));
+        Some(params)
+    }
+
+    /// Takes in the answer for the page asked last; an error ends the walk.
+    pub(crate) fn receive(&mut self, answer: Result<Value>) -> Result<()> {
+        let page = answer.and_then(split_page);
+        let (data, pagination) = page.inspect_err(|_| self.done = true)?;
+        let current = pagination.current_page.max(self.next_page);
+        self.done = data.is_empty() || current >= pagination.total_pages;
+        self.next_page = current + 1;
+        self.buffer = data.into_iter();
+        Ok(())
+    }
+
+    fn next_page(&self) -> u64 {
+        self.next_page
+    }
+
+    fn done(&self) -> bool {
+        self.done
     }
 }
 
@@ -105,10 +323,7 @@ impl Client {
 pub struct PageIter<T> {
     client: Client,
     op: &'static ops::Operation,
-    params: Map<String, Value>,
-    next_page: u64,
-    buffer: std::vec::IntoIter<Value>,
-    done: bool,
+    pages: Pages,
     _item: PhantomData<fn() -> T>,
 }
 
@@ -116,36 +331,15 @@ impl<T> std::fmt::Debug for PageIter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PageIter")
             .field("op", &self.op.id)
-            .field("next_page", &self.next_page)
-            .field("done", &self.done)
+            .field("next_page", &self.pages.next_page())
+            .field("done", &self.pages.done())
             .finish_non_exhaustive()
     }
 }
 
 impl<T> PageIter<T> {
-    pub(crate) fn new(client: Client, op: &'static ops::Operation, mut params: Map<String, Value>) -> Self {
-        let first = params.remove("page").and_then(|p| p.as_u64()).unwrap_or(1).max(1);
-        PageIter {
-            client,
-            op,
-            params,
-            next_page: first,
-            buffer: Vec::new().into_iter(),
-            done: false,
-            _item: PhantomData,
-        }
-    }
-
-    fn fetch(&mut self) -> Result<()> {
-        let mut params = self.params.clone();
-        params.insert("page".into(), Value::from(self.next_page));
-        let value = self.client.call_op(self.op, params)?;
-        let (data, pagination) = split_page(value)?;
-        let current = pagination.current_page.max(self.next_page);
-        self.done = data.is_empty() || current >= pagination.total_pages;
-        self.next_page = current + 1;
-        self.buffer = data.into_iter();
-        Ok(())
+    pub(crate) fn new(client: Client, op: &'static ops::Operation, params: Map<String, Value>) -> Self {
+        PageIter { client, op, pages: Pages::new(params), _item: PhantomData }
     }
 }
 
@@ -169,15 +363,12 @@ impl<T: DeserializeOwned> Iterator for PageIter<T> {
 
     fn next(&mut self) -> Option<Result<T>> {
         loop {
-            if let Some(v) = self.buffer.next() {
-                return Some(decode(v));
+            if let Some(v) = self.pages.item() {
+                return Some(decode(v).map_err(|e| crate::exec::scrub_error(&self.client.inner, e)));
             }
-            if self.done {
-                return None;
-            }
-            if let Err(e) = self.fetch() {
-                self.done = true;
-                return Some(Err(e));
+            let params = self.pages.next_request()?;
+            if let Err(e) = self.pages.receive(self.client.call_op(self.op, params)) {
+                return Some(Err(crate::exec::scrub_error(&self.client.inner, e)));
             }
         }
     }

@@ -3,19 +3,19 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::ServerHandle;
-use crate::error::Result;
+use super::{Caller, ServerHandle};
+use crate::client::Client;
 use crate::models::{PowerSignal, Schedule, Task, TaskAction};
 
 /// `server.schedules.*`.
 #[derive(Clone, Debug)]
-pub struct Schedules<'c> {
-    pub(super) server: ServerHandle<'c>,
+pub struct Schedules<'c, C = Client> {
+    pub(super) server: ServerHandle<'c, C>,
 }
 
-impl<'c> Schedules<'c> {
+impl<'c, C: Caller> Schedules<'c, C> {
     /// The server's schedules with their tasks (`server.schedules.list`).
-    pub fn list(&self) -> Result<Vec<Schedule>> {
+    pub fn list(&self) -> C::Out<Vec<Schedule>> {
         self.server.client.typed("server.schedules.list", self.server.params())
     }
 
@@ -30,12 +30,12 @@ impl<'c> Schedules<'c> {
     /// schedules.tasks().create(nightly.id, &TaskParams::power(PowerSignal::Restart))?;
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn create(&self, params: &ScheduleParams) -> Result<Schedule> {
-        self.server.client.typed("server.schedules.create", self.server.with_params(params)?)
+    pub fn create(&self, params: &ScheduleParams) -> C::Out<Schedule> {
+        self.server.client.typed("server.schedules.create", self.server.with_params(params))
     }
 
     /// One schedule with its tasks (`server.schedules.get`).
-    pub fn get(&self, schedule: u64) -> Result<Schedule> {
+    pub fn get(&self, schedule: u64) -> C::Out<Schedule> {
         let p = self.server.with(json!({ "schedule": schedule }));
         self.server.client.typed("server.schedules.get", p)
     }
@@ -51,56 +51,52 @@ impl<'c> Schedules<'c> {
     /// schedules.update(4, &schedules.get(4)?.to_params().only_when_online(true))?;
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn update(&self, schedule: u64, params: &ScheduleParams) -> Result<Schedule> {
-        let mut p = self.server.with_params(params)?;
-        p.insert("schedule".into(), schedule.into());
+    pub fn update(&self, schedule: u64, params: &ScheduleParams) -> C::Out<Schedule> {
+        let p = self.server.with_params_and(params, json!({ "schedule": schedule }));
         self.server.client.typed("server.schedules.update", p)
     }
 
     /// Runs the schedule now (`server.schedules.execute`); a schedule without tasks is a 400.
-    pub fn execute(&self, schedule: u64) -> Result<()> {
+    pub fn execute(&self, schedule: u64) -> C::Out<()> {
         let p = self.server.with(json!({ "schedule": schedule }));
         self.server.client.unit("server.schedules.execute", p)
     }
 
     /// Deletes the schedule and its tasks (`server.schedules.delete`).
-    pub fn delete(&self, schedule: u64) -> Result<()> {
+    pub fn delete(&self, schedule: u64) -> C::Out<()> {
         let p = self.server.with(json!({ "schedule": schedule }));
         self.server.client.unit("server.schedules.delete", p)
     }
 
     /// The tasks of the server's schedules.
-    pub fn tasks(&self) -> Tasks<'c> {
+    pub fn tasks(&self) -> Tasks<'c, C> {
         Tasks { server: self.server.clone() }
     }
 }
 
 /// `server.schedules.tasks.*`.
 #[derive(Clone, Debug)]
-pub struct Tasks<'c> {
-    server: ServerHandle<'c>,
+pub struct Tasks<'c, C = Client> {
+    server: ServerHandle<'c, C>,
 }
 
-impl Tasks<'_> {
+impl<C: Caller> Tasks<'_, C> {
     /// Adds a task to a schedule (`server.schedules.tasks.create`). More than the panel's task
     /// limit (10 by default) is a 400; a backup task on a server that may have no backups a 403.
-    pub fn create(&self, schedule: u64, params: &TaskParams) -> Result<Task> {
-        let mut p = self.server.with_params(params)?;
-        p.insert("schedule".into(), schedule.into());
+    pub fn create(&self, schedule: u64, params: &TaskParams) -> C::Out<Task> {
+        let p = self.server.with_params_and(params, json!({ "schedule": schedule }));
         self.server.client.typed("server.schedules.tasks.create", p)
     }
 
     /// Replaces a task's settings (`server.schedules.tasks.update`); start from
     /// [`Task::to_params`] to change one field.
-    pub fn update(&self, schedule: u64, task: u64, params: &TaskParams) -> Result<Task> {
-        let mut p = self.server.with_params(params)?;
-        p.insert("schedule".into(), schedule.into());
-        p.insert("task".into(), task.into());
+    pub fn update(&self, schedule: u64, task: u64, params: &TaskParams) -> C::Out<Task> {
+        let p = self.server.with_params_and(params, json!({ "schedule": schedule, "task": task }));
         self.server.client.typed("server.schedules.tasks.update", p)
     }
 
     /// Removes a task (`server.schedules.tasks.delete`).
-    pub fn delete(&self, schedule: u64, task: u64) -> Result<()> {
+    pub fn delete(&self, schedule: u64, task: u64) -> C::Out<()> {
         let p = self.server.with(json!({ "schedule": schedule, "task": task }));
         self.server.client.unit("server.schedules.tasks.delete", p)
     }

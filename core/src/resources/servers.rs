@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{includes, to_params, PageIter};
+use super::{copy_handle, includes, to_params, Caller};
 use crate::client::Client;
 use crate::error::Result;
 use crate::models::{Page, Server};
-use crate::ops;
+
+copy_handle!(Servers);
 
 /// Which servers `servers.list` returns (`type=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,21 +87,21 @@ impl ListServers {
 }
 
 /// `servers.list`.
-#[derive(Clone, Copy, Debug)]
-pub struct Servers<'c> {
-    client: &'c Client,
+#[derive(Debug)]
+pub struct Servers<'c, C = Client> {
+    client: &'c C,
 }
 
-impl<'c> Servers<'c> {
-    pub(super) fn new(client: &'c Client) -> Self {
+impl<'c, C: Caller> Servers<'c, C> {
+    pub(crate) fn new(client: &'c C) -> Self {
         Servers { client }
     }
 }
 
-impl Servers<'_> {
+impl<C: Caller> Servers<'_, C> {
     /// One page of servers.
-    pub fn list(&self, params: &ListServers) -> Result<Page<Server>> {
-        self.client.typed("servers.list", to_params(params)?)
+    pub fn list(&self, params: &ListServers) -> C::Out<Page<Server>> {
+        self.client.typed("servers.list", to_params(params))
     }
 
     /// Every server on every page, lazily; the filters, includes and page size of `params` are
@@ -114,7 +115,7 @@ impl Servers<'_> {
     /// }
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn iter(&self, params: &ListServers) -> Result<PageIter<Server>> {
-        Ok(PageIter::new(self.client.clone(), ops::get("servers.list"), to_params(params)?))
+    pub fn iter(&self, params: &ListServers) -> Result<C::Pager<Server>> {
+        self.client.pages("servers.list", to_params(params))
     }
 }

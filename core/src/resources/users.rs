@@ -2,19 +2,19 @@
 
 use serde_json::json;
 
-use super::ServerHandle;
-use crate::error::Result;
+use super::{Caller, ServerHandle};
+use crate::client::Client;
 use crate::models::Subuser;
 
 /// `server.users.*`: the server's subusers, by their user UUID.
 #[derive(Clone, Debug)]
-pub struct Users<'c> {
-    pub(super) server: ServerHandle<'c>,
+pub struct Users<'c, C = Client> {
+    pub(super) server: ServerHandle<'c, C>,
 }
 
-impl Users<'_> {
+impl<C: Caller> Users<'_, C> {
     /// Every subuser of the server (`server.users.list`).
-    pub fn list(&self) -> Result<Vec<Subuser>> {
+    pub fn list(&self) -> C::Out<Vec<Subuser>> {
         self.server.client.typed("server.users.list", self.server.params())
     }
 
@@ -29,24 +29,24 @@ impl Users<'_> {
     /// println!("{} may {:?}", helper.username, helper.permissions);
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
-    pub fn create(&self, email: &str, permissions: &[&str]) -> Result<Subuser> {
+    pub fn create(&self, email: &str, permissions: &[&str]) -> C::Out<Subuser> {
         let p = self.server.with(json!({ "email": email, "permissions": permissions }));
         self.server.client.typed("server.users.create", p)
     }
 
     /// One subuser by user UUID (`server.users.get`).
-    pub fn get(&self, uuid: &str) -> Result<Subuser> {
+    pub fn get(&self, uuid: &str) -> C::Out<Subuser> {
         self.server.client.typed("server.users.get", self.server.with(json!({ "user": uuid })))
     }
 
     /// Replaces a subuser's permissions (`server.users.update`); changing your own is a 403.
-    pub fn update(&self, uuid: &str, permissions: &[&str]) -> Result<Subuser> {
+    pub fn update(&self, uuid: &str, permissions: &[&str]) -> C::Out<Subuser> {
         let p = self.server.with(json!({ "user": uuid, "permissions": permissions }));
         self.server.client.typed("server.users.update", p)
     }
 
     /// Removes a subuser's access (`server.users.delete`); removing yourself is a 403.
-    pub fn delete(&self, uuid: &str) -> Result<()> {
+    pub fn delete(&self, uuid: &str) -> C::Out<()> {
         self.server.client.unit("server.users.delete", self.server.with(json!({ "user": uuid })))
     }
 }

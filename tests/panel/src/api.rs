@@ -887,7 +887,7 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
 }
 
 /// Console lines Wings prints while a server boots.
-fn boot_lines(st: &mut State, idx: usize) {
+pub(crate) fn boot_lines(st: &mut State, idx: usize) {
     for line in [
         "[Pterodactyl Daemon]: Checking server disk space usage, this could take a few seconds...",
         "[Pterodactyl Daemon]: Updating process configuration files...",

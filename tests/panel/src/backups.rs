@@ -3,15 +3,14 @@
 //!
 //! Wings is not involved: a new backup is reported as started (not yet successful) by the
 //! create response, as the panel does, and is complete for every later request. Deleted
-//! backups are kept (soft-deleted) because the panel's backup throttle counts them.
+//! backups are kept (soft-deleted) because the panel's backup throttle counts them. Only the
+//! archive's download goes through the fake Wings (`files::download_backup`).
 
 use crate::account::{display_as, random_uuid};
 use crate::api::{fail, model_not_found, paginate, require, validate, Ctx, Fail, Outcome, Reply};
 use crate::model::{Item, List, Pagination};
 use crate::state::State;
 use crate::util::{atom, sha1_hex, unix_from_civil, unix_now};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -160,24 +159,6 @@ fn truthy(value: Option<&Value>) -> bool {
     }
 }
 
-/// A JWT-looking, single-purpose token for the Wings download URL (opaque to clients).
-fn download_token(st: &State, b: &Backup, user: u32, now: i64) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
-    let claims = json!({
-        "iss": st.base_url,
-        "iat": now,
-        "nbf": now - 300,
-        "exp": now + 900,
-        "unique_id": sha1_hex(format!("{}:{user}:{now}", b.uuid).as_bytes()),
-        "user_uuid": st.user(user).uuid,
-        "backup_uuid": b.uuid,
-        "server_uuid": st.servers.iter().find(|s| s.id == b.server_id).map(|s| s.uuid.clone()),
-    });
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signature = URL_SAFE_NO_PAD.encode(sha1_hex(format!("{header}.{payload}").as_bytes()));
-    format!("{header}.{payload}.{signature}")
-}
-
 pub(crate) fn handle(st: &mut State, op: &str, idx: usize, ctx: &Ctx) -> Outcome {
     let (user, input) = (ctx.user, ctx.input);
     let server_id = st.servers[idx].id;
@@ -310,9 +291,11 @@ pub(crate) fn handle(st: &mut State, op: &str, idx: usize, ctx: &Ctx) -> Outcome
         "server.backups.download" => {
             let pos = bound.expect("bound backup");
             require(st, idx, user, "backup.download")?;
-            let b = &st.backups.rows[pos];
-            let url = format!("{}/download/backup?token={}", st.base_url, download_token(st, b, user, now));
-            let name = b.name.clone();
+            let (uuid, name) = (st.backups.rows[pos].uuid.clone(), st.backups.rows[pos].name.clone());
+            // A single-use token that the fake's Wings honours (`files::download_backup`).
+            let token =
+                crate::files::issue_token(st, idx, user, crate::files::Grant::Backup { backup_uuid: uuid });
+            let url = format!("{}/download/backup?token={token}", crate::files::wings_base(st));
             st.log_activity(server_id, user, "server:backup.download", json!({ "name": name }));
             Ok(Reply::json(200, &Item::new("signed_url", SignedUrl { url })))
         }

@@ -12,16 +12,20 @@ use crate::model::{Item, List};
 use crate::state::State;
 use crate::util::{atom, parse_query, percent_decode, sha1_hex, unix_from_civil, unix_now};
 use crate::Shared;
-use axum::body::{to_bytes, Body};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use http_body::{Frame, SizeHint};
+use http_body_util::BodyExt;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 /// `pterodactyl.files.max_edit_size`: `files/contents` refuses anything larger.
@@ -29,10 +33,15 @@ pub const MAX_EDIT_SIZE: usize = 4 * 1024 * 1024;
 /// `throttle:10,5` on `files/pull`, keyed by user.
 pub const PULL_LIMIT: u32 = 10;
 pub const PULL_WINDOW: Duration = Duration::from_secs(300);
-/// Signed download and upload URLs live 15 minutes.
+/// Signed download and upload URLs live 15 minutes (by default: see `Files::token_ttl_secs`).
 const SIGNED_URL_TTL_SECS: i64 = 900;
 /// Wings' `api.upload_limit` default, in MB.
-const UPLOAD_LIMIT_MB: usize = 100;
+const UPLOAD_LIMIT_MB: u64 = 100;
+/// Uploaded files up to this size are kept byte for byte; larger ones only as generated content
+/// (when they are) or as a size.
+const KEEP_UPLOAD_BYTES: u64 = 16 * 1024 * 1024;
+/// The chunk size the Wings routes stream with.
+const STREAM_CHUNK: usize = 256 * 1024;
 
 /// Wings' messages (`router/middleware/request_error.go`, `router/router_server_files.go`).
 const NOT_FOUND: &str = "The requested resources was not found on the system.";
@@ -53,6 +62,83 @@ const DIRECTORY_SIZE: u64 = 4096;
 pub enum Kind {
     File(Vec<u8>),
     Directory,
+    /// A large file that is never held in memory: [`fill_generated`] makes its bytes on demand.
+    Generated {
+        len: u64,
+        seed: u64,
+    },
+    /// A large upload that was not generated content: only its size was kept.
+    Opaque {
+        len: u64,
+    },
+}
+
+impl Kind {
+    /// The bytes of a file, made on demand for generated content up to `limit` bytes; `None` for
+    /// directories, opaque content and anything larger.
+    fn bytes(&self, limit: u64) -> Option<Vec<u8>> {
+        match self {
+            Kind::File(data) => Some(data.clone()),
+            Kind::Generated { len, seed } if *len <= limit => {
+                let mut data = vec![0; usize::try_from(*len).ok()?];
+                fill_generated(*seed, 0, &mut data);
+                Some(data)
+            }
+            _ => None,
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            Kind::File(data) => data.len() as u64,
+            Kind::Directory => DIRECTORY_SIZE,
+            Kind::Generated { len, .. } | Kind::Opaque { len } => *len,
+        }
+    }
+}
+
+/// splitmix64: the mixing step of the generated content.
+fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// Word `k` of the generated content of `seed`: the seed itself first (so an upload of
+/// generated content can be recognised), then `splitmix64(seed + k)`.
+pub fn generated_word(seed: u64, k: u64) -> u64 {
+    if k == 0 {
+        seed
+    } else {
+        splitmix64(seed.wrapping_add(k))
+    }
+}
+
+/// Fills `buf` with the generated content of `seed` from byte `offset` on: the little-endian
+/// bytes of [`generated_word`] 0, 1, 2, ... Cheap enough to serve and check at GB/s, so tests
+/// can move hundreds of MB that the fake never holds in memory.
+pub fn fill_generated(seed: u64, offset: u64, buf: &mut [u8]) {
+    let mut pos = 0;
+    let mut at = offset;
+    // Up to the next word boundary.
+    while pos < buf.len() && at & 7 != 0 {
+        buf[pos] = generated_word(seed, at / 8).to_le_bytes()[(at % 8) as usize];
+        pos += 1;
+        at += 1;
+    }
+    let mut k = at / 8;
+    let mut words = buf[pos..].chunks_exact_mut(8);
+    for word in &mut words {
+        word.copy_from_slice(&generated_word(seed, k).to_le_bytes());
+        k += 1;
+    }
+    let tail = words.into_remainder();
+    if !tail.is_empty() {
+        let last = generated_word(seed, k).to_le_bytes();
+        let n = tail.len();
+        tail.copy_from_slice(&last[..n]);
+    }
 }
 
 /// One file or directory. `changed` is the ctime Wings reports as `created`.
@@ -175,18 +261,24 @@ impl Tree {
     /// `Filesystem::Write`: creates missing parents, truncates an existing file (keeping its
     /// mode), refuses directories.
     fn write(&mut self, path: &str, data: Vec<u8>, now: i64) -> Result<(), FsError> {
+        self.write_kind(path, Kind::File(data), now)
+    }
+
+    /// [`Tree::write`] for any kind of file content.
+    fn write_kind(&mut self, path: &str, kind: Kind, now: i64) -> Result<(), FsError> {
         if self.is_dir(path) {
             return Err(FsError::IsDirectory);
         }
         self.mkdir_all(parent(path), now)?;
         match self.entries.get_mut(path) {
             Some(e) => {
-                e.kind = Kind::File(data);
+                e.kind = kind;
                 e.changed = now;
                 e.modified = now;
             }
             None => {
-                self.entries.insert(path.to_string(), Entry::file(data, 0o644, now));
+                self.entries
+                    .insert(path.to_string(), Entry { kind, mode: 0o644, changed: now, modified: now });
             }
         }
         Ok(())
@@ -235,6 +327,7 @@ impl Tree {
 pub enum Grant {
     Download { file_path: String },
     Upload,
+    Backup { backup_uuid: String },
 }
 
 #[derive(Clone, Debug)]
@@ -264,6 +357,16 @@ pub struct Files {
     pub pulls: HashMap<u32, PullBucket>,
     /// Makes request ids and tokens unique.
     pub counter: u64,
+    /// How long a signed URL lives, in seconds (the panel's 15 minutes by default).
+    pub token_ttl_secs: i64,
+    /// Wings' `api.upload_limit`, in MB (100 by default).
+    pub upload_limit_mb: u64,
+    /// A fault: Wings cuts every transfer's connection after this many body bytes.
+    pub cut_after: Option<u64>,
+    /// A fault: this many of the next signed URLs point at a port where nothing listens.
+    pub unreachable_urls: u32,
+    /// Every request Wings received (`/download/*`, `/upload/file`), oldest first.
+    pub wings_log: Vec<crate::RecordedRequest>,
 }
 
 /// `server.properties` as seeded on `d3aac109`.
@@ -291,7 +394,11 @@ impl Files {
         {
             tree.entries.insert(dir.into(), Entry::directory(ts));
         }
-        let mut files = Files::default();
+        let mut files = Files {
+            token_ttl_secs: SIGNED_URL_TTL_SECS,
+            upload_limit_mb: UPLOAD_LIMIT_MB,
+            ..Files::default()
+        };
         files.trees.insert(1, tree);
         files
     }
@@ -365,6 +472,7 @@ fn file_object(name: &str, e: &Entry) -> FileObjectAttributes {
     let (size, mime) = match &e.kind {
         Kind::File(data) => (data.len() as u64, mimetype(data)),
         Kind::Directory => (DIRECTORY_SIZE, "inode/directory"),
+        big => (big.len(), "application/octet-stream"),
     };
     FileObjectAttributes {
         name: name.to_string(),
@@ -474,6 +582,10 @@ pub(crate) fn handle(st: &mut State, op: &str, idx: usize, ctx: &Ctx) -> Outcome
                 None => return Err(not_found(st)),
                 Some(Kind::Directory) => return Err(wings_error(st, 400, Some(IS_DIRECTORY))),
                 Some(Kind::File(data)) => data,
+                Some(Kind::Opaque { len }) if len <= MAX_EDIT_SIZE as u64 => {
+                    return Err(wings_error(st, 500, None))
+                }
+                Some(big) => big.bytes(MAX_EDIT_SIZE as u64).unwrap_or_else(|| vec![0; MAX_EDIT_SIZE + 1]),
             };
             if data.len() > MAX_EDIT_SIZE {
                 return Err(Fail {
@@ -503,13 +615,13 @@ pub(crate) fn handle(st: &mut State, op: &str, idx: usize, ctx: &Ctx) -> Outcome
             let file_path = percent_decode(&file, false);
             let token = issue_token(st, idx, user, Grant::Download { file_path });
             st.log_activity(server_id, user, "server:file.download", json!({ "file": file }));
-            let url = format!("{}/download/file?token={token}", st.base_url);
+            let url = format!("{}/download/file?token={token}", wings_base(st));
             Ok(Reply::json(200, &Item::new("signed_url", SignedUrlAttributes { url })))
         }
         "server.files.upload" => {
             require(st, idx, user, "file.create")?;
             let token = issue_token(st, idx, user, Grant::Upload);
-            let url = format!("{}/upload/file?token={token}", st.base_url);
+            let url = format!("{}/upload/file?token={token}", wings_base(st));
             Ok(Reply::json(200, &Item::new("signed_url", SignedUrlAttributes { url })))
         }
         "server.files.write" => {
@@ -598,14 +710,14 @@ pub(crate) fn handle(st: &mut State, op: &str, idx: usize, ctx: &Ctx) -> Outcome
             let location = input.str("location").unwrap_or_default().to_string();
             let Some(path) = clean(&location) else { return Err(not_found(st)) };
             let tree = st.files.tree(server_id);
-            let Some(Entry { kind: Kind::File(data), mode, .. }) = tree.get(&path).cloned() else {
+            let Some(Entry { kind, mode, .. }) = tree.get(&path).filter(|e| !e.is_dir()).cloned() else {
                 // Directories and missing files are both "not exist" to `Filesystem::Copy`.
                 return Err(not_found(st));
             };
             let name = copy_name(tree, parent(&path), base_name(&path));
             let dir = parent(&path).to_string();
             let target = if dir.is_empty() { name } else { format!("{dir}/{name}") };
-            tree.entries.insert(target, Entry::file(data, mode, now));
+            tree.entries.insert(target, Entry { kind, mode, changed: now, modified: now });
             st.log_activity(server_id, user, "server:file.copy", json!({ "file": location }));
             Ok(Reply::empty(204))
         }
@@ -723,6 +835,9 @@ pub(crate) fn handle(st: &mut State, op: &str, idx: usize, ctx: &Ctx) -> Outcome
             };
             let data = match st.files.tree(server_id).get(&path).map(|e| e.kind.clone()) {
                 Some(Kind::File(data)) => data,
+                Some(Kind::Generated { .. } | Kind::Opaque { .. }) => {
+                    return Err(wings_error(st, 400, Some(UNKNOWN_ARCHIVE)))
+                }
                 Some(Kind::Directory) => return Err(wings_error(st, 400, Some(IS_DIRECTORY))),
                 None if path.is_empty() => return Err(wings_error(st, 400, Some(IS_DIRECTORY))),
                 None => return Err(not_found(st)),
@@ -892,9 +1007,18 @@ fn octal_field(out: &mut [u8], value: u64) {
 fn tar(entries: &[(String, Entry)]) -> Vec<u8> {
     let mut out = Vec::new();
     for (path, entry) in entries {
+        let made;
         let (name, size, typeflag, data): (String, u64, u8, &[u8]) = match &entry.kind {
             Kind::Directory => (format!("{path}/"), 0, b'5', &[]),
             Kind::File(d) => (path.clone(), d.len() as u64, b'0', d.as_slice()),
+            // Large content is archived up to 64 MiB (made on demand); beyond, left out.
+            big => match big.bytes(64 * 1024 * 1024) {
+                Some(d) => {
+                    made = d;
+                    (path.clone(), made.len() as u64, b'0', made.as_slice())
+                }
+                None => continue,
+            },
         };
         let (prefix, name) = if name.len() <= 100 {
             ("", name.as_str())
@@ -1055,9 +1179,10 @@ fn gunzip_stored(data: &[u8]) -> Option<Vec<u8>> {
 // Signed URLs and the Wings endpoints they point to.
 
 /// A JWT-looking, single-use token (`NodeJWTService`); the fake remembers what it grants.
-fn issue_token(st: &mut State, idx: usize, user: u32, grant: Grant) -> String {
+pub(crate) fn issue_token(st: &mut State, idx: usize, user: u32, grant: Grant) -> String {
     st.files.counter += 1;
     let now = unix_now();
+    let expires = now + st.files.token_ttl_secs;
     let server_uuid = st.servers[idx].uuid.clone();
     let u = st.user(user);
     let mut claims = json!({
@@ -1066,38 +1191,66 @@ fn issue_token(st: &mut State, idx: usize, user: u32, grant: Grant) -> String {
         "jti": sha1_hex(format!("{}{}", user, server_uuid).as_bytes())[..32].to_string(),
         "iat": now,
         "nbf": now - 300,
-        "exp": now + SIGNED_URL_TTL_SECS,
+        "exp": expires,
         "user_uuid": u.uuid,
         "user_id": u.id,
         "unique_id": sha1_hex(format!("signed-{}-{now}", st.files.counter).as_bytes())[..16].to_string(),
         "server_uuid": server_uuid,
     });
-    if let Grant::Download { file_path } = &grant {
-        claims["file_path"] = json!(file_path);
+    match &grant {
+        Grant::Download { file_path } => claims["file_path"] = json!(file_path),
+        Grant::Backup { backup_uuid } => claims["backup_uuid"] = json!(backup_uuid),
+        Grant::Upload => {}
     }
     let header = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT","alg":"HS256"}"#);
     let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
     let mut signature = crate::util::sha1_raw(format!("fake-wings-file-token.{header}.{payload}").as_bytes());
     signature.extend_from_slice(&signature.clone()[..12]);
     let token = format!("{header}.{payload}.{}", URL_SAFE_NO_PAD.encode(signature));
-    st.files.tokens.insert(
-        token.clone(),
-        SignedToken { grant, server_uuid, user_id: user, expires: now + SIGNED_URL_TTL_SECS, used: false },
-    );
+    st.files
+        .tokens
+        .insert(token.clone(), SignedToken { grant, server_uuid, user_id: user, expires, used: false });
     token
+}
+
+/// Where a signed URL points: the fake's Wings, or (the `unreachable_urls` fault) a loopback port
+/// where nothing listens.
+pub(crate) fn wings_base(st: &mut State) -> String {
+    if st.files.unreachable_urls > 0 {
+        st.files.unreachable_urls -= 1;
+        return String::from("http://127.0.0.1:9");
+    }
+    st.base_url.clone()
 }
 
 /// Why a signed URL was refused.
 enum TokenRefusal {
-    /// Unknown, expired or for the other endpoint: Wings' JWT parse fails (500).
+    /// Unknown, tampered, expired or for another endpoint: Wings' JWT parse fails (500).
     Invalid,
     /// Already used (or the server is gone): 404.
     Used,
 }
 
-fn consume_token(st: &mut State, token: &str, upload: bool) -> Result<(SignedToken, usize), TokenRefusal> {
+/// The Wings endpoint a token is presented to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Endpoint {
+    DownloadFile,
+    Upload,
+    DownloadBackup,
+}
+
+fn consume_token(
+    st: &mut State,
+    token: &str,
+    endpoint: Endpoint,
+) -> Result<(SignedToken, usize), TokenRefusal> {
     let Some(t) = st.files.tokens.get_mut(token) else { return Err(TokenRefusal::Invalid) };
-    if t.expires <= unix_now() || matches!(t.grant, Grant::Upload) != upload {
+    let for_endpoint = match t.grant {
+        Grant::Download { .. } => Endpoint::DownloadFile,
+        Grant::Upload => Endpoint::Upload,
+        Grant::Backup { .. } => Endpoint::DownloadBackup,
+    };
+    if t.expires <= unix_now() || for_endpoint != endpoint {
         return Err(TokenRefusal::Invalid);
     }
     if t.used {
@@ -1155,50 +1308,255 @@ fn go_quote(s: &str) -> String {
     out
 }
 
+/// Records a request to Wings (`FakePanel::wings_requests`) and answers its `token` query value.
+fn log_wings(st: &mut State, req: &Request) -> Vec<(String, String)> {
+    let query = parse_query(req.uri().query());
+    st.files.wings_log.push(crate::RecordedRequest {
+        method: req.method().as_str().to_ascii_uppercase(),
+        path: req.uri().path().to_string(),
+        query: req.uri().query().map(String::from),
+        headers: req
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (k.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+            })
+            .collect(),
+        body: String::new(),
+    });
+    query
+}
+
+fn query_value(query: &[(String, String)], key: &str) -> String {
+    query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default()
+}
+
+/// What a Wings download streams.
+enum Source {
+    Bytes(Bytes),
+    Generated(u64),
+}
+
+/// A download body made chunk by chunk (generated content is never held whole), cut short with
+/// a broken connection when the `cut_after` fault says so.
+struct WingsBody {
+    source: Source,
+    pos: u64,
+    len: u64,
+    cut: Option<u64>,
+}
+
+impl http_body::Body for WingsBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        let this = &mut *self;
+        let end = this.cut.map_or(this.len, |c| c.min(this.len));
+        if this.pos >= end {
+            if end < this.len {
+                // hyper drops the connection when a body fails: the client sees it break.
+                let cut =
+                    std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "the fake cut the transfer");
+                return Poll::Ready(Some(Err(cut)));
+            }
+            return Poll::Ready(None);
+        }
+        let n = (end - this.pos).min(STREAM_CHUNK as u64) as usize;
+        let chunk = match &this.source {
+            Source::Bytes(b) => b.slice(this.pos as usize..this.pos as usize + n),
+            Source::Generated(seed) => {
+                let mut v = vec![0; n];
+                fill_generated(*seed, this.pos, &mut v);
+                Bytes::from(v)
+            }
+        };
+        this.pos += n as u64;
+        Poll::Ready(Some(Ok(Frame::data(chunk))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.pos >= self.len
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.len - self.pos)
+    }
+}
+
+/// Wings' download answer: the bytes, `Content-Length`, `Content-Disposition` (Go-quoted name).
+fn stream(source: Source, len: u64, name: &str, request_id: &str, cut: Option<u64>) -> Response {
+    let mut response = Response::new(Body::new(WingsBody { source, pos: 0, len, cut }));
+    let headers = response.headers_mut();
+    headers.insert("content-type", HeaderValue::from_static("application/octet-stream"));
+    headers.insert("content-length", HeaderValue::from(len));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename={}", go_quote(name))) {
+        headers.insert("content-disposition", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-request-id", v);
+    }
+    response
+}
+
 /// Wings' `GET /download/file?token=...`.
 pub(crate) async fn download_file(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Response {
     if let Some(r) = crate::apply_faults(&shared, req.uri().path()).await {
         return r;
     }
-    let query = parse_query(req.uri().query());
-    let token = query.iter().rev().find(|(k, _)| k == "token").map(|(_, v)| v.clone()).unwrap_or_default();
     let mut st = shared.lock();
-    let (t, idx) = match consume_token(&mut st, &token, false) {
+    let token = query_value(&log_wings(&mut st, &req), "token");
+    let (t, idx) = match consume_token(&mut st, &token, Endpoint::DownloadFile) {
         Ok(v) => v,
         Err(r) => return refusal(&mut st, r),
     };
     let Grant::Download { file_path } = t.grant else { return wings_json(&mut st, 500, Some(UNEXPECTED)) };
     let server_id = st.servers[idx].id;
     let Some(path) = clean(&file_path) else { return wings_json(&mut st, 404, Some(NOT_FOUND)) };
-    let data = match st.files.tree(server_id).get(&path).map(|e| e.kind.clone()) {
-        Some(Kind::File(data)) => data,
+    let (source, len) = match st.files.tree(server_id).get(&path).map(|e| e.kind.clone()) {
+        Some(Kind::File(data)) => {
+            let len = data.len() as u64;
+            (Source::Bytes(Bytes::from(data)), len)
+        }
+        Some(Kind::Generated { len, seed }) => (Source::Generated(seed), len),
+        // The fake kept only the size of this upload: it cannot serve it.
+        Some(Kind::Opaque { .. }) => return wings_json(&mut st, 500, Some(UNEXPECTED)),
         None if !path.is_empty() => return wings_json(&mut st, 404, Some(NOT_FOUND)),
         _ => return wings_json(&mut st, 404, Some(RESOURCE_NOT_FOUND)),
     };
-    let disposition = format!("attachment; filename={}", go_quote(base_name(&path)));
     let id = st.files.request_id();
+    let cut = st.files.cut_after;
     drop(st);
-    let mut response = Response::new(Body::from(data));
-    let headers = response.headers_mut();
-    headers.insert("content-type", HeaderValue::from_static("application/octet-stream"));
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        headers.insert("content-disposition", v);
+    stream(source, len, base_name(&path), &id, cut)
+}
+
+/// Wings' `GET /download/backup?token=...`: the archive of a completed, successful backup, as
+/// generated content of its `bytes` (seeded with the backup's numeric id: [`backup_seed`]).
+pub(crate) async fn download_backup(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Response {
+    if let Some(r) = crate::apply_faults(&shared, req.uri().path()).await {
+        return r;
     }
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        headers.insert("x-request-id", v);
+    let mut st = shared.lock();
+    let token = query_value(&log_wings(&mut st, &req), "token");
+    let (t, idx) = match consume_token(&mut st, &token, Endpoint::DownloadBackup) {
+        Ok(v) => v,
+        Err(r) => return refusal(&mut st, r),
+    };
+    let Grant::Backup { backup_uuid } = t.grant else { return wings_json(&mut st, 500, Some(UNEXPECTED)) };
+    let server_id = st.servers[idx].id;
+    let found = st
+        .backups
+        .rows
+        .iter()
+        .find(|b| b.uuid == backup_uuid && b.server_id == server_id && b.deleted_at.is_none())
+        .filter(|b| b.is_successful && b.completed_at.is_some())
+        .map(|b| (b.id, b.bytes));
+    let Some((id, len)) = found else {
+        return wings_json(&mut st, 404, Some("The requested backup was not found on this server."));
+    };
+    let request_id = st.files.request_id();
+    let cut = st.files.cut_after;
+    drop(st);
+    stream(Source::Generated(backup_seed(id)), len, &format!("{backup_uuid}.tar.gz"), &request_id, cut)
+}
+
+/// The seed of the generated archive of the backup with numeric id `id` (see
+/// [`fill_generated`]): the id itself.
+pub fn backup_seed(id: u32) -> u64 {
+    u64::from(id)
+}
+
+/// One file part of an upload, checked as it streams in: its first bytes are kept (up to
+/// [`KEEP_UPLOAD_BYTES`]), and it is compared with the generated content its first word names.
+struct Sink {
+    len: u64,
+    kept: Option<Vec<u8>>,
+    head: [u8; 8],
+    generated: bool,
+    scratch: Vec<u8>,
+}
+
+impl Sink {
+    fn new() -> Sink {
+        Sink { len: 0, kept: Some(Vec::new()), head: [0; 8], generated: true, scratch: Vec::new() }
     }
-    response
+
+    fn push(&mut self, data: &[u8]) {
+        if let Some(kept) = &mut self.kept {
+            if (kept.len() + data.len()) as u64 <= KEEP_UPLOAD_BYTES {
+                kept.extend_from_slice(data);
+            } else {
+                self.kept = None;
+            }
+        }
+        let (mut rest, mut at) = (data, self.len);
+        while at < 8 && !rest.is_empty() {
+            self.head[at as usize] = rest[0];
+            rest = &rest[1..];
+            at += 1;
+        }
+        if self.generated && !rest.is_empty() {
+            self.scratch.resize(rest.len(), 0);
+            fill_generated(u64::from_le_bytes(self.head), at, &mut self.scratch);
+            self.generated = self.scratch == rest;
+        }
+        self.len += data.len() as u64;
+    }
+
+    fn into_kind(self) -> Kind {
+        match self.kept {
+            Some(data) => Kind::File(data),
+            None if self.generated && self.len >= 8 => {
+                Kind::Generated { len: self.len, seed: u64::from_le_bytes(self.head) }
+            }
+            None => Kind::Opaque { len: self.len },
+        }
+    }
 }
 
 /// One `multipart/form-data` part.
 struct Part {
     name: String,
     filename: Option<String>,
-    data: Vec<u8>,
+    sink: Sink,
 }
 
-fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    haystack.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|i| i + from)
+enum MpState {
+    Preamble,
+    Delimiter,
+    Headers,
+    Data(Part),
+    Done,
+}
+
+/// A streaming `multipart/form-data` reader: bytes go in as they arrive, each part's data goes
+/// to its [`Sink`], and only a delimiter's length of bytes is ever held back.
+struct Multipart {
+    /// `\r\n--boundary`.
+    close: Vec<u8>,
+    buf: Vec<u8>,
+    state: MpState,
+    parts: Vec<Part>,
+}
+
+/// Where `needle` starts in `haystack`, if it does (whole).
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(p) = haystack.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + p;
+        if haystack.len() - at < needle.len() {
+            return None;
+        }
+        if &haystack[at..at + needle.len()] == needle {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// A `key=value` parameter of a header (`name="files"`).
@@ -1209,71 +1567,159 @@ fn header_param(header: &str, key: &str) -> Option<String> {
     })
 }
 
-fn parse_multipart(content_type: &str, body: &[u8]) -> Option<Vec<Part>> {
-    if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
-        return None;
-    }
-    let boundary = header_param(content_type, "boundary")?;
-    let delimiter = format!("--{boundary}").into_bytes();
-    let mut pos = find(body, &delimiter, 0)? + delimiter.len();
-    let mut parts = Vec::new();
-    loop {
-        if body.get(pos..pos + 2) == Some(b"--") {
-            return Some(parts);
+impl Multipart {
+    /// `None` unless `content_type` is `multipart/form-data` with a boundary.
+    fn new(content_type: &str) -> Option<Multipart> {
+        if !content_type.to_ascii_lowercase().starts_with("multipart/form-data") {
+            return None;
         }
-        pos = find(body, b"\r\n", pos)? + 2;
-        let head_end = find(body, b"\r\n\r\n", pos)?;
-        let head = String::from_utf8_lossy(&body[pos..head_end]).into_owned();
-        let data_start = head_end + 4;
-        let mut close = b"\r\n".to_vec();
-        close.extend_from_slice(&delimiter);
-        let data_end = find(body, &close, data_start)?;
-        let disposition = head
-            .split("\r\n")
-            .find_map(|l| {
-                l.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition"))
-            })
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default();
-        parts.push(Part {
-            name: header_param(&disposition, "name").unwrap_or_default(),
-            filename: header_param(&disposition, "filename"),
-            data: body[data_start..data_end].to_vec(),
-        });
-        pos = data_end + close.len();
+        let boundary = header_param(content_type, "boundary").filter(|b| !b.is_empty())?;
+        Some(Multipart {
+            close: format!("\r\n--{boundary}").into_bytes(),
+            buf: Vec::new(),
+            state: MpState::Preamble,
+            parts: Vec::new(),
+        })
+    }
+
+    /// Feeds bytes; `None` when the form is malformed.
+    fn push(&mut self, data: &[u8]) -> Option<()> {
+        self.buf.extend_from_slice(data);
+        loop {
+            match &mut self.state {
+                MpState::Preamble => {
+                    let delimiter = &self.close[2..];
+                    match find(&self.buf, delimiter) {
+                        Some(i) => {
+                            self.buf.drain(..i + delimiter.len());
+                            self.state = MpState::Delimiter;
+                        }
+                        None => {
+                            let keep = self.buf.len().min(delimiter.len() - 1);
+                            self.buf.drain(..self.buf.len() - keep);
+                            return Some(());
+                        }
+                    }
+                }
+                MpState::Delimiter => {
+                    if self.buf.len() < 2 {
+                        return Some(());
+                    }
+                    if self.buf.starts_with(b"--") {
+                        self.state = MpState::Done;
+                        continue;
+                    }
+                    let Some(eol) = find(&self.buf, b"\r\n") else {
+                        return (self.buf.len() < 1024).then_some(());
+                    };
+                    self.buf.drain(..eol + 2);
+                    self.state = MpState::Headers;
+                }
+                MpState::Headers => {
+                    let Some(end) = find(&self.buf, b"\r\n\r\n") else {
+                        return (self.buf.len() < 64 * 1024).then_some(());
+                    };
+                    let head = String::from_utf8_lossy(&self.buf[..end]).into_owned();
+                    self.buf.drain(..end + 4);
+                    let disposition = head
+                        .split("\r\n")
+                        .find_map(|l| {
+                            l.split_once(':')
+                                .filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition"))
+                        })
+                        .map(|(_, v)| v.trim().to_string())
+                        .unwrap_or_default();
+                    self.state = MpState::Data(Part {
+                        name: header_param(&disposition, "name").unwrap_or_default(),
+                        filename: header_param(&disposition, "filename"),
+                        sink: Sink::new(),
+                    });
+                }
+                MpState::Data(part) => match find(&self.buf, &self.close) {
+                    Some(i) => {
+                        part.sink.push(&self.buf[..i]);
+                        self.buf.drain(..i + self.close.len());
+                        if let MpState::Data(part) = std::mem::replace(&mut self.state, MpState::Delimiter) {
+                            self.parts.push(part);
+                        }
+                    }
+                    None => {
+                        let keep = self.close.len() - 1;
+                        if self.buf.len() > keep {
+                            let upto = self.buf.len() - keep;
+                            part.sink.push(&self.buf[..upto]);
+                            self.buf.drain(..upto);
+                        }
+                        return Some(());
+                    }
+                },
+                MpState::Done => {
+                    self.buf.clear();
+                    return Some(());
+                }
+            }
+        }
+    }
+
+    /// The parts, once the closing delimiter came.
+    fn finish(self) -> Option<Vec<Part>> {
+        matches!(self.state, MpState::Done).then_some(self.parts)
     }
 }
 
+/// Ends the connection the way a network failure would: the task serving it unwinds (without
+/// the panic hook, so nothing is printed) and the socket is dropped mid-request.
+fn cut_connection() -> ! {
+    std::panic::resume_unwind(Box::new("the fake cut the upload"))
+}
+
 /// Wings' `POST /upload/file?token=...&directory=...` with `multipart/form-data` parts named
-/// `files`.
+/// `files`. The body is read as it streams in (never held whole): large files are kept as
+/// generated content when they are, or as a size.
 pub(crate) async fn upload_file(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Response {
     if let Some(r) = crate::apply_faults(&shared, req.uri().path()).await {
         return r;
     }
-    let query = parse_query(req.uri().query());
-    let get = |key: &str| query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.clone());
-    let (token, directory) = (get("token").unwrap_or_default(), get("directory").unwrap_or_default());
     let content_type =
         req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let body = to_bytes(req.into_body(), (UPLOAD_LIMIT_MB + 28) * 1024 * 1024).await;
+    // As Wings: the token first, then the form.
+    let (t, idx, directory, limit_mb, cut) = {
+        let mut st = shared.lock();
+        let query = log_wings(&mut st, &req);
+        let (t, idx) = match consume_token(&mut st, &query_value(&query, "token"), Endpoint::Upload) {
+            Ok(v) => v,
+            Err(r) => return refusal(&mut st, r),
+        };
+        (t, idx, query_value(&query, "directory"), st.files.upload_limit_mb, st.files.cut_after)
+    };
+    let bad_form = |shared: &Shared| {
+        wings_json(&mut shared.lock(), 400, Some("Failed to get multipart form data from request."))
+    };
+    let Some(mut form) = Multipart::new(&content_type) else { return bad_form(&shared) };
+    let mut body = req.into_body();
+    let mut received: u64 = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return bad_form(&shared) };
+        let Ok(data) = frame.into_data() else { continue };
+        received += data.len() as u64;
+        if cut.is_some_and(|c| received >= c) {
+            cut_connection();
+        }
+        if form.push(&data).is_none() {
+            return bad_form(&shared);
+        }
+    }
+    let Some(parts) = form.finish() else { return bad_form(&shared) };
     let mut st = shared.lock();
-    let (t, idx) = match consume_token(&mut st, &token, true) {
-        Ok(v) => v,
-        Err(r) => return refusal(&mut st, r),
-    };
-    let parts = match body.ok().and_then(|b| parse_multipart(&content_type, &b)) {
-        Some(p) => p,
-        None => return wings_json(&mut st, 400, Some("Failed to get multipart form data from request.")),
-    };
     let files: Vec<Part> = parts.into_iter().filter(|p| p.name == "files" && p.filename.is_some()).collect();
     if files.is_empty() {
         return wings_json(&mut st, 400, Some("No files were found on the request body."));
     }
     for f in &files {
-        if f.data.len() > UPLOAD_LIMIT_MB * 1024 * 1024 {
+        if f.sink.len > limit_mb * 1024 * 1024 {
             let name = f.filename.clone().unwrap_or_default();
             let message =
-                format!("File {name} is larger than the maximum file upload size of {UPLOAD_LIMIT_MB} MB.");
+                format!("File {name} is larger than the maximum file upload size of {limit_mb} MB.");
             return wings_json(&mut st, 400, Some(&message));
         }
     }
@@ -1284,7 +1730,7 @@ pub(crate) async fn upload_file(AxumState(shared): AxumState<Arc<Shared>>, req: 
         let raw = f.filename.unwrap_or_default();
         let name = raw.rsplit(['/', '\\']).next().unwrap_or("").to_string();
         let Some(path) = join(&directory, &name) else { return wings_json(&mut st, 404, Some(NOT_FOUND)) };
-        if let Err(e) = st.files.tree(server_id).write(&path, f.data, now) {
+        if let Err(e) = st.files.tree(server_id).write_kind(&path, f.sink.into_kind(), now) {
             let (status, message) = match e {
                 FsError::IsDirectory => (400, IS_DIRECTORY),
                 FsError::NotFound => (404, NOT_FOUND),
@@ -1303,6 +1749,54 @@ pub(crate) async fn upload_file(AxumState(shared): AxumState<Arc<Shared>>, req: 
     }
     drop(st);
     Response::new(Body::empty())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls (`FakePanel` methods and `/__fake/*`) for large files and Wings' settings.
+
+/// What the fake holds at a path (`FakePanel::file_info`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FileInfo {
+    /// The size in bytes.
+    pub size: u64,
+    /// `"bytes"` (held byte for byte), `"generated"` (generated content of `seed`),
+    /// `"opaque"` (a large upload of other content: only its size was kept) or `"directory"`.
+    pub kind: &'static str,
+    /// The seed when the content is generated content ([`fill_generated`]), whether it is held
+    /// byte for byte or not.
+    pub seed: Option<u64>,
+}
+
+pub(crate) fn file_info(st: &mut State, server: &str, path: &str) -> Option<FileInfo> {
+    let server_id = st.servers[st.bind_server(server)?].id;
+    let entry = st.files.tree(server_id).get(&clean(path)?)?.clone();
+    let (kind, seed) = match &entry.kind {
+        Kind::File(data) => {
+            let mut sink = Sink::new();
+            sink.kept = None;
+            sink.push(data);
+            (
+                "bytes",
+                match sink.into_kind() {
+                    Kind::Generated { seed, .. } => Some(seed),
+                    _ => None,
+                },
+            )
+        }
+        Kind::Directory => ("directory", None),
+        Kind::Generated { seed, .. } => ("generated", Some(*seed)),
+        Kind::Opaque { .. } => ("opaque", None),
+    };
+    Some(FileInfo { size: entry.kind.len(), kind, seed })
+}
+
+/// Puts `size` bytes of generated content (see [`fill_generated`]) at `path`; `false` when the
+/// server is unknown or the path cannot be written.
+pub(crate) fn add_generated(st: &mut State, server: &str, path: &str, size: u64, seed: u64) -> bool {
+    let Some(idx) = st.bind_server(server) else { return false };
+    let server_id = st.servers[idx].id;
+    let Some(path) = clean(path).filter(|p| !p.is_empty()) else { return false };
+    st.files.tree(server_id).write_kind(&path, Kind::Generated { len: size, seed }, unix_now()).is_ok()
 }
 
 #[cfg(test)]
@@ -1351,13 +1845,44 @@ mod tests {
         assert_eq!(mode_string(false, 0o644), "-rw-r--r--");
     }
 
+    fn parse(body: &[u8], piece: usize) -> Option<Vec<Part>> {
+        let mut form = Multipart::new("multipart/form-data; boundary=XyZ")?;
+        for chunk in body.chunks(piece) {
+            form.push(chunk)?;
+        }
+        form.finish()
+    }
+
     #[test]
-    fn multipart_parts_are_split() {
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--XyZ--\r\n";
-        let parts = parse_multipart("multipart/form-data; boundary=XyZ", body).expect("parts");
-        assert_eq!(parts.len(), 2);
-        assert_eq!(parts[0].filename.as_deref(), Some("a.txt"));
-        assert_eq!(parts[0].data, b"hi");
-        assert_eq!(parts[1].name, "other");
+    fn multipart_parts_are_split_however_the_bytes_arrive() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n--X\r\n--XyZ\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nv\r\n--XyZ--\r\n";
+        for piece in [1, 2, 3, 7, body.len()] {
+            let parts = parse(body, piece).expect("parts");
+            assert_eq!(parts.len(), 2);
+            assert_eq!(parts[0].filename.as_deref(), Some("a.txt"));
+            assert!(matches!(&parts[0].sink.kept, Some(d) if d == b"hi\r\n--X"), "piece {piece}");
+            assert_eq!(parts[1].name, "other");
+        }
+        assert!(parse(&body[..body.len() - 10], 5).is_none(), "no closing delimiter");
+    }
+
+    #[test]
+    fn generated_content_is_recognised_in_an_upload() {
+        let mut data = vec![0; 100_003];
+        fill_generated(42, 0, &mut data);
+        let mut piecewise = vec![0; 100_003 - 5];
+        fill_generated(42, 5, &mut piecewise);
+        assert_eq!(&data[5..], &piecewise[..], "any offset");
+        let mut sink = Sink::new();
+        sink.kept = None; // as for a file over the keep limit
+        for chunk in data.chunks(4097) {
+            sink.push(chunk);
+        }
+        assert!(matches!(sink.into_kind(), Kind::Generated { len: 100_003, seed: 42 }));
+        data[70_000] ^= 1;
+        let mut sink = Sink::new();
+        sink.kept = None;
+        sink.push(&data);
+        assert!(matches!(sink.into_kind(), Kind::Opaque { len: 100_003 }));
     }
 }

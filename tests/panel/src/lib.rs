@@ -18,6 +18,7 @@ mod account;
 mod api;
 mod backups;
 mod databases;
+mod faults;
 mod files;
 mod model;
 mod schedules;
@@ -35,6 +36,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use state::State;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -50,6 +52,9 @@ pub const APPLICATION_KEY: &str = "ptla_appkey00001S3cretApplicationKeyForFakePa
 pub const MANAGER_KEY: &str = "ptlc_managerkey1S3cretManagerKeyForTheFakePanel1";
 
 pub use account::{HELPER_PASSWORD, MANAGER_PASSWORD, OWNER_PASSWORD, STRANGER_PASSWORD, TWO_FACTOR_CODE};
+pub use faults::{Fault, TLS_CA_PEM};
+pub use files::{backup_seed, fill_generated, generated_word, FileInfo};
+pub use ws::{SentLine, SocketCount};
 
 /// The body the fake answers with when a path is set to HTML (and on `/auth/login`).
 const LOGIN_HTML: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pterodactyl</title></head><body><div id=\"app\"><h1>Login</h1><form method=\"post\" action=\"/auth/login\"></form></div></body></html>";
@@ -101,6 +106,12 @@ impl RecordedRequest {
 pub(crate) struct Shared {
     state: Mutex<State>,
     base_url: String,
+    /// `https://127.0.0.1:PORT` of the listener with the wrong-name certificate (`faults.rs`).
+    tls_url: String,
+    /// Whether requests are kept in the log (off for long soak runs; `reset` turns it on).
+    recording: AtomicBool,
+    /// Requests received under `/api/client` since the start, recorded or not.
+    requests_total: AtomicU64,
 }
 
 impl Shared {
@@ -131,8 +142,17 @@ impl FakePanel {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();
+        let tls_listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        tls_listener.set_nonblocking(true)?;
+        let tls_url = format!("https://127.0.0.1:{}", tls_listener.local_addr()?.port());
         let base_url = format!("http://127.0.0.1:{port}");
-        let shared = Arc::new(Shared { state: Mutex::new(State::seeded(base_url.clone())), base_url });
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State::seeded(base_url.clone())),
+            base_url,
+            tls_url,
+            recording: AtomicBool::new(true),
+            requests_total: AtomicU64::new(0),
+        });
         let app = router(shared.clone());
         let (tx, rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name(format!("fake-panel-{port}")).spawn(move || {
@@ -142,13 +162,22 @@ impl FakePanel {
                 .expect("tokio runtime for the fake panel");
             runtime.block_on(async move {
                 let listener = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(l) => faults::ResettableListener(l),
+                    Err(_) => return,
+                };
+                let tls = match tokio::net::TcpListener::from_std(tls_listener)
+                    .and_then(faults::TlsListener::new)
+                {
                     Ok(l) => l,
                     Err(_) => return,
                 };
+                let https = app.clone().into_make_service_with_connect_info::<faults::Conn>();
+                let app = app.into_make_service_with_connect_info::<faults::Conn>();
                 // No graceful shutdown: a slow request or an open websocket must not
                 // keep a test waiting. Dropping the runtime cancels everything.
                 tokio::select! {
                     _ = axum::serve(listener, app) => {}
+                    _ = axum::serve(tls, https) => {}
                     _ = rx => {}
                 }
             });
@@ -161,10 +190,38 @@ impl FakePanel {
         &self.shared.base_url
     }
 
-    /// Back to the seeded state; also clears faults and the request log.
+    /// Back to the seeded state; also clears faults and the request log, and turns recording
+    /// back on.
     pub fn reset(&self) {
         let mut st = self.shared.lock();
         st.reset();
+        self.shared.recording.store(true, Ordering::SeqCst);
+    }
+
+    /// Requests whose path contains `path_contains` get `fault` instead of the panel's answer
+    /// (see [`Fault`]); they are still recorded. Replaces a fault set for the same string.
+    pub fn set_fault(&self, path_contains: &str, fault: Fault) {
+        let mut st = self.shared.lock();
+        st.faults.injected.retain(|(p, _)| p != path_contains);
+        st.faults.injected.push((path_contains.to_string(), fault));
+    }
+
+    /// `https://127.0.0.1:PORT`: the same routes over TLS, with a certificate that
+    /// [`TLS_CA_PEM`] issued for `panel.wrong-name.test`, so any client that checks the name
+    /// refuses it.
+    pub fn tls_url(&self) -> &str {
+        &self.shared.tls_url
+    }
+
+    /// Whether requests are kept in [`FakePanel::requests`] (on by default and after `reset`).
+    /// A soak run turns it off so that the log does not grow for millions of calls.
+    pub fn set_recording(&self, on: bool) {
+        self.shared.recording.store(on, Ordering::SeqCst);
+    }
+
+    /// How many requests arrived under `/api/client` since the panel started, recorded or not.
+    pub fn requests_total(&self) -> u64 {
+        self.shared.requests_total.load(Ordering::SeqCst)
     }
 
     /// Requests whose path contains `path_contains` sleep for `delay` before being handled.
@@ -191,6 +248,50 @@ impl FakePanel {
     pub fn clear_faults(&self) {
         self.shared.lock().clear_faults();
     }
+
+    /// Signed URLs issued from now on live `lifetime` (whole seconds; 0: already expired when
+    /// issued). `reset()` restores the panel's 15 minutes.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        self.shared.lock().files.token_ttl_secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+    }
+
+    /// Wings' `api.upload_limit` in MB (default 100, restored by `reset()`).
+    pub fn set_upload_limit_mb(&self, mb: u64) {
+        self.shared.lock().files.upload_limit_mb = mb;
+    }
+
+    /// A fault: Wings breaks the connection of every download and upload after `bytes` bytes of
+    /// its body (`None` turns it off, as does `reset()`).
+    pub fn cut_transfers_after(&self, bytes: Option<u64>) {
+        self.shared.lock().files.cut_after = bytes;
+    }
+
+    /// A fault: the next `count` signed URLs the panel hands out point at a loopback port where
+    /// nothing listens (a Wings that is down), so a client's retry must ask for a fresh URL.
+    pub fn set_unreachable_urls(&self, count: u32) {
+        self.shared.lock().files.unreachable_urls = count;
+    }
+
+    /// Puts `size` bytes of generated content ([`fill_generated`] with `seed`) at `path` of
+    /// server `server` (its identifier or uuid); the fake never holds them in memory.
+    ///
+    /// # Panics
+    /// If the server is unknown or the path cannot be written (a directory is in the way).
+    pub fn add_generated_file(&self, server: &str, path: &str, size: u64, seed: u64) {
+        let added = files::add_generated(&mut self.shared.lock(), server, path, size, seed);
+        assert!(added, "cannot put a generated file at {path:?} of {server:?}");
+    }
+
+    /// What the fake holds at `path` of `server`: size, and whether it is generated content.
+    pub fn file_info(&self, server: &str, path: &str) -> Option<FileInfo> {
+        files::file_info(&mut self.shared.lock(), server, path)
+    }
+
+    /// Every request the fake Wings received (`/download/file`, `/download/backup`,
+    /// `/upload/file`), oldest first, with its headers (body not kept).
+    pub fn wings_requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().files.wings_log.clone()
+    }
 }
 
 impl Drop for FakePanel {
@@ -212,8 +313,18 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/__fake/rate_limit", post(control_rate_limit))
         .route("/__fake/clear_faults", post(control_clear_faults))
         .route("/__fake/requests", get(control_requests))
+        .route("/__fake/wings", post(control_wings))
+        .route("/__fake/wings_requests", get(control_wings_requests))
+        .route("/__fake/generated_file", post(control_generated_file))
+        .route("/__fake/file_info", get(control_file_info))
+        .route("/__fake/fault", post(control_fault))
+        .route("/__fake/tls", get(control_tls))
+        .route("/__fake/record", post(control_record))
+        .route("/__fake/count", get(control_count))
         .route("/api/servers/{uuid}/ws", get(ws::handler))
+        .merge(ws::control_routes())
         .route("/download/file", get(files::download_file))
+        .route("/download/backup", get(files::download_backup))
         .route("/upload/file", post(files::upload_file))
         .route("/auth/login", get(login_page))
         .fallback(fallback)
@@ -256,13 +367,24 @@ async fn fallback(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Re
         .collect();
     let method = parts.method.as_str().to_ascii_uppercase();
     let query = parts.uri.query().map(String::from);
-    shared.lock().requests.push(RecordedRequest {
-        method: method.clone(),
-        path: path.clone(),
-        query: query.clone(),
-        headers: headers.clone(),
-        body: String::from_utf8_lossy(&body).into_owned(),
-    });
+    shared.requests_total.fetch_add(1, Ordering::SeqCst);
+    let injected = {
+        let mut st = shared.lock();
+        if shared.recording.load(Ordering::SeqCst) {
+            st.requests.push(RecordedRequest {
+                method: method.clone(),
+                path: path.clone(),
+                query: query.clone(),
+                headers: headers.clone(),
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+        }
+        st.faults.injected.iter().find(|(p, _)| path.contains(p.as_str())).map(|(_, f)| f.clone())
+    };
+    if let Some(fault) = injected {
+        let conn = parts.extensions.get::<axum::extract::ConnectInfo<faults::Conn>>().map(|c| &c.0);
+        return faults::respond(&fault, conn).await;
+    }
     if let Some(response) = apply_faults(&shared, &path).await {
         return response;
     }
@@ -316,7 +438,45 @@ fn control<T: for<'de> Deserialize<'de>>(
 
 async fn control_reset(AxumState(shared): AxumState<Arc<Shared>>) -> StatusCode {
     shared.lock().reset();
+    shared.recording.store(true, Ordering::SeqCst);
     StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct FaultBody {
+    path_contains: String,
+    #[serde(flatten)]
+    fault: Fault,
+}
+
+async fn control_fault(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
+    control(&shared, &body, |st, b: FaultBody| {
+        st.faults.injected.retain(|(p, _)| *p != b.path_contains);
+        st.faults.injected.push((b.path_contains, b.fault));
+    })
+}
+
+async fn control_tls(AxumState(shared): AxumState<Arc<Shared>>) -> Response {
+    axum::Json(serde_json::json!({"url": shared.tls_url, "ca_pem": TLS_CA_PEM})).into_response()
+}
+
+#[derive(Deserialize)]
+struct RecordBody {
+    enabled: bool,
+}
+
+async fn control_record(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<RecordBody>(&body) {
+        Ok(b) => {
+            shared.recording.store(b.enabled, Ordering::SeqCst);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid control body: {e}\n")).into_response(),
+    }
+}
+
+async fn control_count(AxumState(shared): AxumState<Arc<Shared>>) -> Response {
+    axum::Json(serde_json::json!({"total": shared.requests_total.load(Ordering::SeqCst)})).into_response()
 }
 
 #[derive(Deserialize)]
@@ -360,4 +520,72 @@ async fn control_clear_faults(AxumState(shared): AxumState<Arc<Shared>>) -> Stat
 async fn control_requests(AxumState(shared): AxumState<Arc<Shared>>) -> Response {
     let list: Vec<serde_json::Value> = shared.lock().requests.iter().map(RecordedRequest::to_json).collect();
     axum::Json(list).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WingsBody {
+    token_ttl_secs: Option<u64>,
+    upload_limit_mb: Option<u64>,
+    /// Absent: unchanged; `null`: no cut; a number: cut after that many bytes.
+    #[serde(default, deserialize_with = "present")]
+    cut_after_bytes: Option<Option<u64>>,
+    unreachable_urls: Option<u32>,
+}
+
+/// Tells a key given as `null` (`Some(None)`) from a missing one (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u64>>, D::Error> {
+    Option::<u64>::deserialize(d).map(Some)
+}
+
+async fn control_wings(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
+    control(&shared, &body, |st, b: WingsBody| {
+        if let Some(ttl) = b.token_ttl_secs {
+            st.files.token_ttl_secs = i64::try_from(ttl).unwrap_or(i64::MAX);
+        }
+        if let Some(mb) = b.upload_limit_mb {
+            st.files.upload_limit_mb = mb;
+        }
+        if let Some(cut) = b.cut_after_bytes {
+            st.files.cut_after = cut;
+        }
+        if let Some(count) = b.unreachable_urls {
+            st.files.unreachable_urls = count;
+        }
+    })
+}
+
+async fn control_wings_requests(AxumState(shared): AxumState<Arc<Shared>>) -> Response {
+    let list: Vec<serde_json::Value> =
+        shared.lock().files.wings_log.iter().map(RecordedRequest::to_json).collect();
+    axum::Json(list).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GeneratedFileBody {
+    server: String,
+    path: String,
+    size: u64,
+    seed: u64,
+}
+
+async fn control_generated_file(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
+    match serde_json::from_slice::<GeneratedFileBody>(&body) {
+        Ok(b) if files::add_generated(&mut shared.lock(), &b.server, &b.path, b.size, b.seed) => {
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Ok(b) => (StatusCode::BAD_REQUEST, format!("cannot put a generated file at {:?}\n", b.path))
+            .into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, format!("invalid control body: {e}\n")).into_response(),
+    }
+}
+
+async fn control_file_info(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Response {
+    let query = util::parse_query(req.uri().query());
+    let get = |key: &str| query.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("");
+    match files::file_info(&mut shared.lock(), get("server"), get("path")) {
+        Some(info) => axum::Json(info).into_response(),
+        None => (StatusCode::NOT_FOUND, "no such file\n").into_response(),
+    }
 }

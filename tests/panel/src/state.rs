@@ -220,6 +220,8 @@ pub struct Faults {
     pub html: Vec<String>,
     pub rate_limit: u32,
     pub rate_window: Duration,
+    /// Faults that replace the answer, by path substring (`faults.rs`).
+    pub injected: Vec<(String, crate::faults::Fault)>,
 }
 
 impl Default for Faults {
@@ -227,6 +229,7 @@ impl Default for Faults {
         Faults {
             slow: Vec::new(),
             html: Vec::new(),
+            injected: Vec::new(),
             rate_limit: DEFAULT_RATE_LIMIT,
             rate_window: DEFAULT_RATE_WINDOW,
         }
@@ -273,6 +276,8 @@ pub struct State {
     pub files: crate::files::Files,
     /// Schedules and their tasks (`schedules.rs`).
     pub schedules: crate::schedules::Schedules,
+    /// Wings' websocket settings and controls (`ws.rs`).
+    pub ws: crate::ws::Wings,
 }
 
 pub const OWNER_ID: u32 = 1;
@@ -640,6 +645,7 @@ impl State {
             backups: crate::backups::Backups::seeded(),
             files: crate::files::Files::seeded(),
             schedules: crate::schedules::Schedules::seeded(),
+            ws: crate::ws::Wings::default(),
         }
     }
 
@@ -647,9 +653,12 @@ impl State {
     pub fn reset(&mut self) {
         let generation = self.generation + 1;
         let counter = self.token_counter;
+        let sockets = self.ws.take_sockets();
         *self = State::seeded(std::mem::take(&mut self.base_url));
         self.generation = generation;
         self.token_counter = counter;
+        // Sockets stay open across a reset: keep counting them.
+        self.ws.restore_sockets(sockets);
     }
 
     /// Requests whose path contains `path_contains` sleep for `delay` first.

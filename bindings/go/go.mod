@@ -1,0 +1,3 @@
+module example.invalid/pterodactyl-client/bindings/go
+
+go 1.19
