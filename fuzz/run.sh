@@ -14,7 +14,7 @@
 #                    cannot be had it says so and passes, since the stable replay above still runs.
 #
 # Env: FUZZ_SECONDS, TARGET_DIR (cargo's target directory, default target; the fuzz build goes to
-#      $TARGET_DIR/fuzz), FUZZ_JOBS (parallel libFuzzer jobs per target, default 1).
+#      $TARGET_DIR/fuzz).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,7 +70,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$learned" "$artifacts"
     say "$t: ${seconds}s from fuzz/corpus/$t"
     set +e
-    "$bin/$t" -max_total_time="$seconds" -timeout=30 -print_final_stats=1 -jobs="${FUZZ_JOBS:-1}" \
+    "$bin/$t" -max_total_time="$seconds" -timeout=30 -print_final_stats=1 \
         -artifact_prefix="$artifacts/" "$learned" "fuzz/corpus/$t" >"$TARGET_DIR/fuzz/$t.log" 2>&1
     rc=$?
     set -e
