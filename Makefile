@@ -62,7 +62,7 @@ test-python: build
 test-bindings: build
 	bindings/run-tests.sh
 
-test: deps lint codegen-check header-check test-rust test-c sanitize test-python test-bindings
+test: deps lint codegen-check header-check test-rust fuzz-check test-c sanitize test-python test-bindings
 	@echo "make test: every suite passed"
 
 bench: deps build
@@ -88,9 +88,9 @@ miri:
 	rustup component list --toolchain nightly --installed | grep -q '^miri' || rustup component add --toolchain nightly miri rust-src
 	$(CARGO) +nightly miri test -p pterodactyl-ffi --test boundary_without_io
 
-# A short run of every fuzz target from its corpus, on nightly. Not part of `make test`: a cold
-# nightly build takes ~10 minutes here; `make test` replays the same corpus on stable with
-# `cargo test -p pterodactyl-ffi --test fuzz_corpus`.
+# A short run of every fuzz target from its corpus (FUZZ_SECONDS, default 10 each), on nightly:
+# part of `make test`, so a regression fails CI. The first, cold nightly build takes minutes; the
+# same corpus is also replayed on stable by `cargo test -p pterodactyl-ffi --test fuzz_corpus`.
 fuzz-check: deps
 	fuzz/run.sh --check
 

@@ -531,7 +531,7 @@ impl Client {
     /// # Ok::<(), pterodactyl_client::Error>(())
     /// ```
     pub fn call(&self, op_id: &str, params: Value) -> Result<Value> {
-        self.call_raw(op_id, params)?.build(&mut shape::ValueBuilder)
+        self.call_raw(op_id, params)?.to_value()
     }
 
     /// Like [`Client::call`], but hands back the answer undecoded, for a front that builds its
@@ -543,7 +543,7 @@ impl Client {
 
     /// Like [`Client::call`], for an operation row already looked up.
     pub fn call_op(&self, op: &Operation, params: Map<String, Value>) -> Result<Value> {
-        self.execute(op, params)?.build(&mut shape::ValueBuilder)
+        self.execute(op, params)?.to_value()
     }
 
     /// Runs a typed call: the generic path, then decoding into `T`.
@@ -657,6 +657,15 @@ impl Raw {
                 Err(named) => Err(named),
                 Ok(_) => Err(Error::Decode { path: String::from("$"), message: plain.to_string() }),
             },
+        }
+    }
+
+    /// The answer in the one JSON shape, as a `Value`: what [`Client::call`] answers. A JSON
+    /// answer is decoded straight from the panel's bytes (see [`shape::decode_value`]).
+    pub fn to_value(&self) -> Result<Value> {
+        match (&self.0, self.1) {
+            (Body::Json(bytes), None) => shape::decode_value(bytes),
+            _ => self.build(&mut shape::ValueBuilder),
         }
     }
 

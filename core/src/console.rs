@@ -490,7 +490,25 @@ impl Console {
     /// (what ended the console, when it was not the caller), and ends when the console is
     /// closed. `for event in &console` does the same.
     pub fn events(&self) -> Events<'_> {
-        Events { console: self, done: false }
+        Events { console: self, idle: None, done: false }
+    }
+
+    /// Like [`Console::events`], but the iteration also ends when no event comes for `idle`
+    /// (the console stays open: iterate again to go on).
+    ///
+    /// ```no_run
+    /// # let client = pterodactyl_client::Client::new("https://panel.example.com", "ptlc_...")?;
+    /// # let console = client.server("d3aac109").console()?;
+    /// console.request_logs()?;
+    /// // The replayed lines, until the console has been quiet for a second.
+    /// let lines: Vec<String> = console
+    ///     .events_with_timeout(std::time::Duration::from_secs(1))
+    ///     .filter_map(|e| e.ok()?.line().map(str::to_owned))
+    ///     .collect();
+    /// # Ok::<(), pterodactyl_client::Error>(())
+    /// ```
+    pub fn events_with_timeout(&self, idle: Duration) -> Events<'_> {
+        Events { console: self, idle: Some(idle), done: false }
     }
 
     /// Whether the caller's `close()` ended the console.
@@ -593,10 +611,8 @@ impl Console {
     /// again does nothing.
     pub fn close(&self) {
         self.shared.closing.store(true, Ordering::SeqCst);
-        self.shared.finish(
-            Ended { reason: String::from("closed by the caller"), code: None, by_caller: true },
-            None,
-        );
+        self.shared
+            .finish(Ended { reason: String::from("close() was called"), code: None, by_caller: true }, None);
         let _ = self.commands.send(Command::Close);
         self.join();
     }
@@ -625,10 +641,12 @@ fn not_connected() -> Error {
     }
 }
 
-/// The blocking iterator of [`Console::events`].
+/// The blocking iterator of [`Console::events`] and [`Console::events_with_timeout`].
 #[derive(Debug)]
 pub struct Events<'a> {
     console: &'a Console,
+    /// [`Console::events_with_timeout`]'s limit.
+    idle: Option<Duration>,
     done: bool,
 }
 
@@ -639,7 +657,7 @@ impl Iterator for Events<'_> {
         if self.done {
             return None;
         }
-        match self.console.next_event(None) {
+        match self.console.next_event(self.idle) {
             Ok(Some(event)) => Some(Ok(event)),
             Ok(None) => None,
             Err(e) => {

@@ -89,8 +89,9 @@ pub enum Error {
     Transport {
         /// What failed, without the API key.
         message: String,
-        /// `true` when the connection was never established, so the request never left the
-        /// machine (only then are non-idempotent requests retried).
+        /// `true` when no connection could be made (refused, unreachable), so the request never
+        /// left the machine and trying again may help (only then are non-idempotent requests
+        /// retried). `false` for a refused TLS handshake: it fails the same way every time.
         connect: bool,
     },
     /// The answer was JSON but not of the expected shape.

@@ -95,7 +95,8 @@ impl<'o> Call<'o> {
     /// Reads the outcome of one try: the call is done, or it is tried again after a wait.
     ///
     /// * A `GET` answered 429 waits `Retry-After` (or the back-off when there is none).
-    /// * A request whose connection was never established is tried again whatever its method.
+    /// * A request whose connection could not be made is tried again whatever its method (not
+    ///   one whose TLS handshake was refused: that fails the same way every time).
     /// * Anything else is final. Both retries stop when the policy's tries or total wait run out.
     pub(crate) fn step(&mut self, inner: &Inner, outcome: Result<Answer, Failure>) -> Step {
         let policy = &inner.retry;
@@ -269,7 +270,7 @@ fn transport_error(inner: &Inner, e: &reqwest::Error, timeout: Duration) -> Erro
         message.push_str(&s.to_string());
         source = s.source();
     }
-    Error::Transport { message: scrub(inner, &message), connect: e.is_connect() }
+    Error::Transport { message: scrub(inner, &message), connect: crate::transport::never_connected(e) }
 }
 
 /// Removes the API key from any text that came from outside (a page that echoes headers).

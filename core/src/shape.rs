@@ -18,7 +18,7 @@ use serde_json::Value;
 
 mod direct;
 
-pub use direct::{decode, to_text};
+pub use direct::{decode, decode_value, to_text};
 
 /// Unwraps a whole response document (see the module docs). The same rules as [`build`],
 /// applied to a document already decoded.
@@ -72,14 +72,26 @@ pub trait Builder {
 /// Decodes a whole response document straight into `builder`, unwrapping it as [`normalize`]
 /// does. Fails with the decoder's message when the bytes are not JSON.
 pub fn build<B: Builder>(json: &[u8], builder: &mut B) -> Result<B::Value, String> {
-    use serde::de::DeserializeSeed;
-    let mut de = serde_json::Deserializer::from_slice(json);
-    let out = Seed { ctx: Ctx::Doc, b: builder }.deserialize(&mut de).map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())?;
-    match out {
+    // UTF-8 checked once for the whole document rather than string by string (the error, if
+    // any, is then the decoder's own, with its position).
+    let out = match std::str::from_utf8(json) {
+        Ok(text) => build_from(serde_json::Deserializer::from_str(text), builder),
+        Err(_) => build_from(serde_json::Deserializer::from_slice(json), builder),
+    };
+    match out.map_err(|e| e.to_string())? {
         Out::Value(v) => Ok(v),
         Out::Name(_) => unreachable!("only an `object` key's value is kept as a name"),
     }
+}
+
+fn build_from<'de, R: serde_json::de::Read<'de>, B: Builder>(
+    mut de: serde_json::Deserializer<R>,
+    builder: &mut B,
+) -> serde_json::Result<Out<B::Value>> {
+    use serde::de::DeserializeSeed;
+    let out = Seed { ctx: Ctx::Doc, b: builder }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(out)
 }
 
 /// [`build`]'s builder of [`Value`]s, used by [`Client::call`](crate::Client::call).

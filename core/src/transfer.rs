@@ -418,7 +418,7 @@ fn http_error(e: reqwest::Error, url: &reqwest::Url, t: &Timing) -> Error {
             phase: if connect { "connect" } else { "transfer" },
         };
     }
-    let connect = e.is_connect();
+    let connect = crate::transport::never_connected(&e);
     let e = e.without_url();
     Error::Transport { message: format!("{} ({})", chain(&e), redact(url)), connect }
 }

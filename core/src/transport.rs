@@ -19,7 +19,7 @@
 //! * **Dropping the client** inside async code: a runtime must then shut down in the background.
 
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -75,8 +75,8 @@ pub(crate) enum Failure {
 }
 
 struct PerThread {
-    /// The process this entry was made in: after `fork()` the child must not use it.
-    pid: u32,
+    /// The [`fork_generation`] this entry was made in: after `fork()` the child must not use it.
+    generation: u64,
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
     /// The client for signed URLs, made on the first transfer.
@@ -101,9 +101,9 @@ impl Transport {
     /// The calling thread's runtime and client, made on first use and made again in a child
     /// process after `fork()`.
     fn per_thread(&self) -> Result<Arc<PerThread>, Failure> {
-        let pid = std::process::id();
+        let generation = fork_generation();
         let slot = self.threads.get_or(|| RefCell::new(None));
-        if let Some(pt) = slot.borrow().as_ref().filter(|pt| pt.pid == pid) {
+        if let Some(pt) = slot.borrow().as_ref().filter(|pt| pt.generation == generation) {
             return Ok(Arc::clone(pt));
         }
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -111,7 +111,7 @@ impl Transport {
             .build()
             .map_err(|e| Failure::Setup(format!("could not start an I/O runtime: {e}")))?;
         let http = (self.factory)(Audience::Panel).map_err(Failure::Http)?;
-        let fresh = Arc::new(PerThread { pid, runtime, http, signed: OnceLock::new() });
+        let fresh = Arc::new(PerThread { generation, runtime, http, signed: OnceLock::new() });
         if let Some(inherited) = slot.borrow_mut().replace(Arc::clone(&fresh)) {
             // Made before a `fork()`: its runtime, epoll instance and sockets are the parent's.
             // Dropping them here would shut down state the parent still uses (and a runtime
@@ -251,7 +251,11 @@ impl Transport {
 /// transport's (on the thread's own runtime) and the async client's (on the caller's runtime).
 /// `req.cancel` is not asked here; dropping the future abandons the exchange.
 pub(crate) async fn exchange(http: &reqwest::Client, req: Request<'_>) -> Result<Answer, Failure> {
-    let mut builder = http.request(req.method, req.url);
+    let mut builder = match parse_url(req.url) {
+        Some(url) => http.request(req.method, url),
+        // Not a URL: reqwest says why, as it would have.
+        None => http.request(req.method, req.url),
+    };
     if let Some((content_type, bytes)) = req.body {
         builder = builder.header(reqwest::header::CONTENT_TYPE, content_type).body(bytes);
     }
@@ -298,6 +302,98 @@ async fn read_body(mut resp: reqwest::Response, max: u64) -> Result<Bytes, Failu
     Ok(joined.map(BytesMut::freeze).or(first).unwrap_or_default())
 }
 
+/// Whether reqwest's `e` could not connect, so the request never left the machine and trying
+/// again may help: a refused or unreachable address, a connect timeout. A TLS handshake that
+/// failed (a certificate for another name, an unknown CA, no common protocol) also counts as
+/// "could not connect" for reqwest, but fails the same way every time: it is not one.
+pub(crate) fn never_connected(e: &reqwest::Error) -> bool {
+    e.is_connect() && !tls_refused(e)
+}
+
+/// Whether rustls refused the handshake somewhere down `e`'s causes. The connector wraps its
+/// error in `io::Error`s (one in another), whose `source()` skips the error they wrap, so an
+/// `io::Error` is followed into what it wraps instead.
+fn tls_refused(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if c.is::<rustls::Error>() {
+            return true;
+        }
+        cause = match c.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
+    }
+    false
+}
+
+/// How many times this process, or the one it was forked from, has forked since it first asked:
+/// a per-thread entry made in another generation belongs to a parent process. Asking costs an
+/// atomic load, where `std::process::id()` costs a system call (glibc no longer caches it), on
+/// every call.
+fn fork_generation() -> u64 {
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+    #[cfg(unix)]
+    {
+        static REGISTERED: std::sync::Once = std::sync::Once::new();
+        extern "C" fn forked() {
+            GENERATION.fetch_add(1, Ordering::Relaxed);
+        }
+        // Before any entry exists (entries are made after asking), so no fork goes unseen.
+        REGISTERED.call_once(|| {
+            // SAFETY: registers a handler for the child side of `fork()` only; it touches one
+            // atomic, which is async-signal-safe as a fork handler must be.
+            unsafe { libc::pthread_atfork(None, None, Some(forked)) };
+        });
+    }
+    GENERATION.load(Ordering::Relaxed)
+}
+
+thread_local! {
+    /// The start (`scheme://host:port`) of the last URL this thread sent to, and that URL with
+    /// only `/` as its path: see [`parse_url`].
+    static ORIGIN: RefCell<Option<(String, reqwest::Url)>> = const { RefCell::new(None) };
+}
+
+/// `url` parsed. reqwest parses a URL given as text on every request, host and all (IDNA
+/// processing and the address printed back), which costs more than the rest of what this crate
+/// does per call; a URL with the same start as the thread's previous one is made from that one
+/// instead, by setting its path and query (the same parser, on the part that differs).
+fn parse_url(url: &str) -> Option<reqwest::Url> {
+    ORIGIN.with(|cell| {
+        // Taken by this thread higher up the stack (never, today): just parse.
+        let Ok(mut cache) = cell.try_borrow_mut() else { return reqwest::Url::parse(url).ok() };
+        if let Some((start, origin)) = cache.as_ref() {
+            if let Some(rest) =
+                url.strip_prefix(start.as_str()).filter(|r| r.starts_with('/') && !r.contains('#'))
+            {
+                let (path, query) = match rest.split_once('?') {
+                    Some((path, query)) => (path, Some(query)),
+                    None => (rest, None),
+                };
+                let mut made = origin.clone();
+                made.set_path(path);
+                made.set_query(query);
+                return Some(made);
+            }
+        }
+        let parsed = reqwest::Url::parse(url).ok()?;
+        // The start as parsed, if the text had it the same way (it does when it came from here).
+        let tail = parsed.path().len()
+            + parsed.query().map_or(0, |q| q.len() + 1)
+            + parsed.fragment().map_or(0, |f| f.len() + 1);
+        let text = parsed.as_str();
+        if !parsed.cannot_be_a_base() && tail <= text.len() && url.starts_with(&text[..text.len() - tail]) {
+            let mut origin = parsed.clone();
+            origin.set_fragment(None);
+            origin.set_query(None);
+            origin.set_path("/");
+            *cache = Some((text[..text.len() - tail].to_owned(), origin));
+        }
+        Some(parsed)
+    })
+}
+
 /// Never drops `entry`: see [`Transport::per_thread`].
 fn leak(entry: Arc<PerThread>) {
     std::mem::forget(entry);
@@ -305,13 +401,13 @@ fn leak(entry: Arc<PerThread>) {
 
 impl Drop for Transport {
     fn drop(&mut self) {
-        let pid = std::process::id();
+        let generation = fork_generation();
         // Inside async code a runtime may not wait for its blocking threads while it shuts down
         // (tokio panics); it then shuts down in the background instead.
         let in_async = tokio::runtime::Handle::try_current().is_ok();
         for slot in self.threads.iter_mut() {
             let Some(entry) = slot.get_mut().take() else { continue };
-            if entry.pid != pid {
+            if entry.generation != generation {
                 leak(entry);
                 continue;
             }
@@ -325,6 +421,41 @@ impl Drop for Transport {
                     drop(runtime);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_url;
+
+    #[test]
+    fn urls_made_from_the_previous_start_equal_parsed_ones() {
+        let urls = [
+            "http://127.0.0.1:8080/api/client",
+            "http://127.0.0.1:8080/api/client/servers/1a7ce997/resources",
+            "http://127.0.0.1:8080/api/client/servers/1a7ce997/files/list?directory=%2Fa%20b&x=%C3%A9",
+            "http://127.0.0.1:8080/api/client/servers/x/files/contents?file=/a b/é?c",
+            "http://127.0.0.1:8080/api/client/a/../b/./c",
+            "http://127.0.0.1:8080/api/client/a\\b",
+            "http://127.0.0.1:8080/api/client/%zz/é/ü?q=1#frag",
+            "http://127.0.0.1:8080//double",
+            "http://127.0.0.1:8080/?",
+            "http://127.0.0.1:8080/a?b?c",
+            "https://Panel.Example.com/prefix/api/client/account",
+            "https://panel.example.com/prefix/api/client/account?include=x",
+            "https://panel.example.com:443/api/client",
+            "https://панель.example/api/client/servers",
+            "https://xn--80aicm0ar.example/api/client/servers?p=2",
+            "http://[::1]:9000/api/client",
+            "http://[::1]:9000/api/client/servers/x/power",
+            "not a url",
+            "http://127.0.0.1:8080/api/client/servers/x/power",
+        ];
+        // Twice over, so that each URL also meets the start of every other one.
+        for url in urls.iter().chain(urls.iter().rev()) {
+            assert_eq!(parse_url(url), reqwest::Url::parse(url).ok(), "{url}");
+            assert_eq!(parse_url(url), reqwest::Url::parse(url).ok(), "{url}, made from its own start");
         }
     }
 }

@@ -97,6 +97,22 @@ fn commands_round_trip_and_power_changes_show_as_status_and_output() {
 }
 
 #[test]
+fn events_with_timeout_end_when_the_console_is_quiet_and_resume_after() {
+    let panel = FakePanel::start();
+    let console = open(&owner(&panel), SKYBLOCK);
+    wait_for_state(&console, "running");
+    console.request_logs().unwrap();
+    let replayed: Vec<String> = console
+        .events_with_timeout(Duration::from_millis(500))
+        .filter_map(|e| e.unwrap().line().map(str::to_owned))
+        .collect();
+    assert!(replayed.contains(&"[12:00:01 INFO]: Preparing level \"world\"".to_string()), "{replayed:?}");
+    assert!(!console.is_closed());
+    assert!(panel.console_line(SKYBLOCK, "later"));
+    wait_for_line(&console, "later");
+}
+
+#[test]
 fn request_logs_replays_recent_lines_and_request_stats_answers() {
     let panel = FakePanel::start();
     let console = open(&owner(&panel), SKYBLOCK);
@@ -122,6 +138,28 @@ fn wings_refuses_a_foreign_origin_and_the_origin_option_fixes_it() {
     panel.set_ws_allowed_origins(&["https://panel.example.com"]);
     let console = client.server(SURVIVAL).console_with(foreign).unwrap();
     wait_for_state(&console, "offline");
+}
+
+#[test]
+fn wss_checks_the_certificate_as_the_http_client_does() {
+    let panel = FakePanel::start();
+    // The HTTPS listener serves the same routes with a certificate for another name.
+    let wss = panel.tls_url().replacen("https://", "wss://", 1);
+    panel.set_ws_socket_base(Some(&wss));
+    let trusting_ca = Client::builder(panel.base_url(), OWNER_KEY)
+        .add_root_certificate_pem(fake_panel::TLS_CA_PEM)
+        .build()
+        .unwrap();
+    match trusting_ca.server(SURVIVAL).console() {
+        Err(Error::Transport { message, .. }) => assert!(message.contains("not valid for name"), "{message}"),
+        other => panic!("a certificate for another name must be refused, got {other:?}"),
+    }
+    let insecure =
+        Client::builder(panel.base_url(), OWNER_KEY).danger_accept_invalid_certs(true).build().unwrap();
+    let console = insecure.server(SURVIVAL).console_with(quick_options()).unwrap();
+    wait_for_state(&console, "offline");
+    assert!(panel.console_line(SURVIVAL, "over TLS"));
+    wait_for_line(&console, "over TLS");
 }
 
 #[test]
@@ -290,6 +328,21 @@ fn a_cut_connection_is_made_again_and_the_gap_reported() {
     assert!(panel.console_line(SURVIVAL, "after the cut"));
     wait_for_line(&console, "after the cut");
     assert_eq!(panel.ws_sockets(SURVIVAL).open, 1);
+}
+
+#[test]
+fn a_silent_connection_is_taken_as_lost_and_made_again() {
+    let panel = FakePanel::start();
+    let options = quick_options().ping_interval(Duration::from_millis(200));
+    let console = owner(&panel).server(SURVIVAL).console_with(options).unwrap();
+    wait_for_state(&console, "offline");
+    assert!(panel.ws_freeze(SURVIVAL));
+    let lost = wait_for(&console, "disconnected", |e| matches!(e, Event::Disconnected { .. }));
+    let Event::Disconnected { reason, .. } = lost else { unreachable!() };
+    assert!(reason.contains("nothing heard"), "{reason}");
+    wait_for(&console, "gap", |e| matches!(e, Event::Gap { cause: GapCause::Reconnect, .. }));
+    assert!(panel.console_line(SURVIVAL, "after the silence"));
+    wait_for_line(&console, "after the silence");
 }
 
 #[test]

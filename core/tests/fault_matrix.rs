@@ -11,7 +11,7 @@ use common::*;
 use fake_panel::{Fault, TLS_CA_PEM};
 use pterodactyl_client::ClientOptions;
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 #[derive(Deserialize)]
 struct Matrix {
@@ -144,6 +144,33 @@ fn the_https_listener_works_for_a_client_that_skips_the_name_check() {
         Client::builder(panel.tls_url(), OWNER_KEY).danger_accept_invalid_certs(true).build().unwrap();
     client.permissions().unwrap();
     assert_eq!(count(&panel, "GET", "/permissions"), 1);
+}
+
+#[test]
+fn a_refused_certificate_is_not_tried_again() {
+    // A refused handshake fails the same way every time: one connection per call, even with
+    // retries to spare (a connection that could not be made at all would be tried 4 times).
+    let panel = FakePanel::start();
+    let client = Client::builder(panel.tls_url(), OWNER_KEY)
+        .add_root_certificate_pem(TLS_CA_PEM)
+        .retry_policy(
+            RetryPolicy::default().max_retries(3).initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    for (op, params) in [
+        ("server.resources", json!({"server": SURVIVAL})),
+        ("server.power", json!({"server": SURVIVAL, "signal": "start"})),
+    ] {
+        let before = panel.tls_connections();
+        match client.call(op, params) {
+            Err(Error::Transport { message, connect: false }) => {
+                assert!(message.contains("certificate"), "{message}")
+            }
+            other => panic!("{op}: a refused certificate is a final Transport error, got {other:?}"),
+        }
+        assert_eq!(panel.tls_connections() - before, 1, "{op}: connections made");
+    }
 }
 
 #[test]

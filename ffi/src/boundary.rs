@@ -135,6 +135,37 @@ pub(crate) fn answer(
     status
 }
 
+/// The body of the functions that make a handle (`ptero_client_new`, `ptero_console_open`,
+/// ...): clears `*out` (named `out_name`), runs `make` inside the panic boundary, and either
+/// writes the new handle or records the error for `ptero_last_error` (these functions have no
+/// out-string of their own).
+///
+/// # Safety
+/// `out` is NULL or writable.
+pub(crate) unsafe fn new_handle<T>(
+    out: *mut *mut T,
+    out_name: &str,
+    make: impl FnOnce() -> Result<T, Error>,
+) -> PteroStatus {
+    // SAFETY: forwarded from the caller.
+    let Some(slot) = (unsafe { out_slot(out) }) else {
+        let refused = Error::InvalidInput(format!("`{out_name}` is NULL"));
+        set_last_error(Some(&Failure::Error(refused)));
+        return PteroStatus::InvalidArgument;
+    };
+    match catch(|| make().map(|handle| Box::into_raw(Box::new(handle)))) {
+        Ok(handle) => {
+            set_last_error(None);
+            *slot = handle;
+            PteroStatus::Ok
+        }
+        Err(failure) => {
+            set_last_error(Some(&failure));
+            failure.status()
+        }
+    }
+}
+
 thread_local! {
     /// The error object of the calling thread's last failed `ptero_client_new`.
     static LAST_ERROR: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };

@@ -8,7 +8,7 @@ use std::time::Duration;
 use pterodactyl_client::{Client, Console, ConsoleOptions, Error, PowerSignal};
 use serde_json::Value;
 
-use crate::boundary::{arg, catch, out_slot, set_last_error, Failure, FromC};
+use crate::boundary::{arg, catch, new_handle, out_slot, FromC};
 use crate::PteroStatus;
 
 /// A server's live console. Opaque: made by `ptero_console_open`, released by
@@ -71,31 +71,15 @@ pub unsafe extern "C" fn ptero_console_open(
     options_json: *const c_char,
     out_console: *mut *mut PteroConsole,
 ) -> PteroStatus {
-    // SAFETY: `out_console` is NULL or writable (the caller's promise).
-    let Some(slot) = (unsafe { out_slot(out_console) }) else {
-        let refused = Error::InvalidInput("`out_console` is NULL".into());
-        set_last_error(Some(&Failure::Error(refused)));
-        return PteroStatus::InvalidArgument;
-    };
-    let opened = catch(|| {
+    let make = || {
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let options: Value = arg!(options_json);
         let options = ConsoleOptions::from_json(options)?;
-        let console = Console::open(client, server, options)?;
-        Ok(Box::into_raw(Box::new(PteroConsole { console })))
-    });
-    match opened {
-        Ok(handle) => {
-            set_last_error(None);
-            *slot = handle;
-            PteroStatus::Ok
-        }
-        Err(failure) => {
-            set_last_error(Some(&failure));
-            failure.status()
-        }
-    }
+        Ok(PteroConsole { console: Console::open(client, server, options)? })
+    };
+    // SAFETY: `out_console` is NULL or writable (the caller's promise).
+    unsafe { new_handle(out_console, "out_console", make) }
 }
 
 /// Waits up to `timeout_ms` milliseconds (0: only what is already there, as a game's tick

@@ -26,7 +26,7 @@ mod transfer;
 mod typed;
 
 pub use asynchronous::*;
-use boundary::{answer, arg, catch, out_slot, set_last_error, take_last_error, Failure};
+use boundary::{answer, arg, catch, out_slot, take_last_error};
 pub use console::*;
 pub use generated::*;
 pub use transfer::*;
@@ -272,22 +272,7 @@ unsafe fn new_handle(
     make: impl FnOnce() -> Result<Client, pterodactyl_client::Error>,
 ) -> PteroStatus {
     // SAFETY: forwarded from the caller.
-    let Some(client_slot) = (unsafe { out_slot(out_client) }) else {
-        let refused = pterodactyl_client::Error::InvalidInput("`out_client` is NULL".into());
-        set_last_error(Some(&Failure::Error(refused)));
-        return PteroStatus::InvalidArgument;
-    };
-    match catch(|| make().map(|client| Box::into_raw(Box::new(PteroClient::new(client))))) {
-        Ok(handle) => {
-            set_last_error(None);
-            *client_slot = handle;
-            PteroStatus::Ok
-        }
-        Err(failure) => {
-            set_last_error(Some(&failure));
-            failure.status()
-        }
-    }
+    unsafe { boundary::new_handle(out_client, "out_client", || make().map(PteroClient::new)) }
 }
 
 /// Makes a second handle on the same client (same connections, key and settings) whose

@@ -1,12 +1,15 @@
 /*
  * The C client of `make bench`: libpterodactyl through include/pterodactyl.h.
  *
- *   ptero-bench-c once c OP BASE SECONDS [THREADS]   one measurement: "CALLS SECONDS CPU"
- *   ptero-bench-c worker        reads "run c OP BASE SECONDS THREADS" lines on stdin, answers
+ *   ptero-bench-c once CLIENT OP BASE SECONDS [THREADS]   one measurement: "CALLS SECONDS CPU"
+ *   ptero-bench-c worker        reads "run CLIENT OP BASE SECONDS THREADS" lines on stdin, answers
  *                               "ok CALLS SECONDS CPU" or "err MESSAGE", one a line
  *
- * OP: small (ptero_server_resources), large (ptero_servers_list), post (ptero_server_power,
- * "start", 204). THREADS > 1: that many threads share the one PteroClient. CPU is the process's
+ * CLIENT: c (the typed functions) or c-call (the generic ptero_call with the operation's id and
+ * a JSON object of parameters).
+ * OP: small (ptero_server_resources / "server.resources"), large (ptero_servers_list /
+ * "servers.list"), post (ptero_server_power, "start", 204 / "server.power"). THREADS > 1: that
+ * many threads share the one PteroClient. CPU is the process's
  * CPU seconds over the measurement. Environment: BENCH_KEY, BENCH_ID, BENCH_CA (PEM file of the
  * CA trusted for https, handed over as the `ca_cert_pem` option).
  *
@@ -64,22 +67,26 @@ static char *ca_options(const char *path) {
 
 enum op { OP_SMALL, OP_LARGE, OP_POST };
 
+static char SMALL_PARAMS[128], POST_PARAMS[128]; /* ptero_call's parameters, made once */
+
 /* One call; 0 on success, else writes a message to err. */
-static int call(const PteroClient *c, enum op op, char *err, size_t errlen) {
+static int call(const PteroClient *c, enum op op, int generic, char *err, size_t errlen) {
     char *out = NULL;
     PteroStatus st;
     const char *want;
     switch (op) {
     case OP_SMALL:
-        st = ptero_server_resources(c, SERVER_ID, &out);
+        st = generic ? ptero_call(c, "server.resources", SMALL_PARAMS, &out)
+                     : ptero_server_resources(c, SERVER_ID, &out);
         want = "\"running\"";
         break;
     case OP_LARGE:
-        st = ptero_servers_list(c, NULL, &out);
+        st = generic ? ptero_call(c, "servers.list", "{}", &out) : ptero_servers_list(c, NULL, &out);
         want = "\"total_pages\"";
         break;
     default:
-        st = ptero_server_power(c, SERVER_ID, "start", &out);
+        st = generic ? ptero_call(c, "server.power", POST_PARAMS, &out)
+                     : ptero_server_power(c, SERVER_ID, "start", &out);
         want = "null";
         break;
     }
@@ -96,6 +103,7 @@ static int call(const PteroClient *c, enum op op, char *err, size_t errlen) {
 struct job {
     const PteroClient *client;
     enum op op;
+    int generic;
     double seconds;
     pthread_barrier_t *ready, *go;
     unsigned long long calls;
@@ -109,7 +117,7 @@ static int timed(struct job *j, double seconds, unsigned long long *calls, doubl
     double start = now_mono(), t;
     unsigned long long n = 0;
     do {
-        if (call(j->client, j->op, j->err, sizeof j->err) != 0) return -1;
+        if (call(j->client, j->op, j->generic, j->err, sizeof j->err) != 0) return -1;
         n++;
         t = now_mono();
     } while (t - start < seconds);
@@ -157,7 +165,7 @@ static PteroClient *client_for(const char *base, char *err, size_t errlen) {
 }
 
 /* Runs one measurement; 0 on success. */
-static int run(const char *op_name, const char *base, double seconds, int threads,
+static int run(int generic, const char *op_name, const char *base, double seconds, int threads,
                unsigned long long *calls, double *elapsed, double *cpu, char *err, size_t errlen) {
     enum op op;
     if (strcmp(op_name, "small") == 0) op = OP_SMALL;
@@ -178,6 +186,7 @@ static int run(const char *op_name, const char *base, double seconds, int thread
         memset(&jobs[i], 0, sizeof jobs[i]);
         jobs[i].client = c;
         jobs[i].op = op;
+        jobs[i].generic = generic;
         jobs[i].seconds = seconds;
         jobs[i].ready = &ready;
         jobs[i].go = &go;
@@ -227,12 +236,15 @@ int main(int argc, char **argv) {
         CA_OPTIONS = ca_options(v);
         if (!CA_OPTIONS) { fprintf(stderr, "ptero-bench-c: cannot read BENCH_CA %s\n", v); return 2; }
     }
+    snprintf(SMALL_PARAMS, sizeof SMALL_PARAMS, "{\"server\":\"%s\"}", SERVER_ID);
+    snprintf(POST_PARAMS, sizeof POST_PARAMS, "{\"server\":\"%s\",\"signal\":\"start\"}", SERVER_ID);
     char err[600];
     unsigned long long calls = 0;
     double elapsed = 0, cpu = 0;
     if (argc >= 6 && strcmp(argv[1], "once") == 0) {
         int threads = argc > 6 ? atoi(argv[6]) : 1;
-        if (run(argv[3], argv[4], atof(argv[5]), threads, &calls, &elapsed, &cpu, err, sizeof err) != 0) {
+        int generic = strcmp(argv[2], "c-call") == 0;
+        if (run(generic, argv[3], argv[4], atof(argv[5]), threads, &calls, &elapsed, &cpu, err, sizeof err) != 0) {
             fprintf(stderr, "ptero-bench-c: %s\n", err);
             return 1;
         }
@@ -249,9 +261,10 @@ int main(int argc, char **argv) {
             if (n >= 1 && strcmp(cmd, "quit") == 0) break;
             if (n < 5 || strcmp(cmd, "run") != 0) {
                 printf("err bad command\n");
-            } else if (strcmp(client, "c") != 0) {
+            } else if (strcmp(client, "c") != 0 && strcmp(client, "c-call") != 0) {
                 printf("err unknown client %s\n", client);
-            } else if (run(op, base, seconds, threads, &calls, &elapsed, &cpu, err, sizeof err) != 0) {
+            } else if (run(strcmp(client, "c-call") == 0, op, base, seconds, threads, &calls, &elapsed, &cpu, err,
+                           sizeof err) != 0) {
                 printf("err %s\n", err);
             } else {
                 printf("ok %llu %.6f %.6f\n", calls, elapsed, cpu);
@@ -261,6 +274,6 @@ int main(int argc, char **argv) {
         for (int i = 0; i < n_cached; i++) ptero_client_free(cache[i].client);
         return 0;
     }
-    fprintf(stderr, "usage: ptero-bench-c once c OP BASE SECONDS [THREADS] | ptero-bench-c worker\n");
+    fprintf(stderr, "usage: ptero-bench-c once c|c-call OP BASE SECONDS [THREADS] | ptero-bench-c worker\n");
     return 2;
 }

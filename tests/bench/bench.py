@@ -13,6 +13,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import select
 import shutil
 import statistics
@@ -41,19 +42,33 @@ class Client:
         self.extra = extra
 
 
+# The Rust peer: pterodactyl_api, the most complete Rust client of the panel (see src/main.rs).
+PEER = "pterodactyl_api 0.3 (Rust peer: async reqwest 0.13, typed models)"
+
+
 def clients_table(threads):
     return [
         Client("wrk", "wrk -t1 -c1 (ceiling)", "wrk", None),
         Client("reqwest-blocking", "bare reqwest::blocking + serde_json", "rust", "reqwest-blocking"),
         Client("reqwest-async", "bare reqwest async on a current-thread runtime", "rust",
                "reqwest-async"),
+        Client("peer", PEER, "rust", "peer"),
         Client("core-typed", "**Rust core**, typed methods", "rust", "core-typed",
                ours=True),
         Client("core-call", "**Rust core**, generic `client.call`", "rust", "core-call",
                ours=True),
         Client("c", "**C** libpterodactyl, typed functions", "c", "c", ours=True),
+        Client("c-call", "**C** libpterodactyl, generic `ptero_call`", "c", "c-call", ours=True),
         Client("c-threads", "**C**, %d threads sharing one client" % threads, "c", "c", threads, ours=True),
+        # Unpinned twins: the same one-thread calls placed by the scheduler (nginx stays pinned).
+        Client("peer-free", PEER + ", unpinned", "rust", "peer", 1, pin=False),
+        Client("core-typed-free", "**Rust core**, typed methods, unpinned", "rust", "core-typed", 1,
+               ours=True, pin=False),
+        Client("core-call-free", "**Rust core**, generic `client.call`, unpinned", "rust", "core-call", 1,
+               ours=True, pin=False),
         Client("c-free", "C, 1 thread placed like the %d threads (unpinned)" % threads, "c", "c", 1,
+               ours=True, pin=False),
+        Client("c-call-free", "**C**, generic `ptero_call`, unpinned", "c", "c-call", 1,
                ours=True, pin=False),
         Client("python", "**Python** pterodactyl", "py", "pterodactyl",
                ours=True),
@@ -70,6 +85,8 @@ def clients_table(threads):
                "rust", "reqwest-blocking", threads, extra=True),
         Client("reqwest-async-threads", "bare reqwest async, %d threads block_on one shared current-thread "
                "runtime and client" % threads, "rust", "reqwest-async", threads, extra=True),
+        Client("reqwest-async-nt", "bare reqwest async, no total timeout (no timer per request)", "rust",
+               "reqwest-async-nt", extra=True),
         Client("reqwest-async-tl-threads", "bare reqwest async, %d threads each with its own current-thread "
                "runtime and client" % threads, "rust", "reqwest-async-tl", threads, extra=True),
     ]
@@ -140,13 +157,17 @@ def pinner(cpus):
 
 
 def run_wrk(url, op, seconds, lua_post, cpus=None):
+    """(calls/s, CPU µs per call of the wrk process)."""
     secs = max(1, int(round(seconds)))
     argv = ["wrk", "-t1", "-c1", "-d%ds" % secs, "--timeout", "10s",
             "-H", "Authorization: Bearer " + KEY, "-H", "Accept: application/json"]
     if op == "post":
         argv += ["-s", lua_post]
     argv.append(url)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + 30, preexec_fn=pinner(cpus))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     text = out.stdout + out.stderr
     if out.returncode != 0:
         raise WorkerError("wrk failed: %s" % text.strip()[-300:])
@@ -156,7 +177,8 @@ def run_wrk(url, op, seconds, lua_post, cpus=None):
     rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
     if not rps or not m:
         raise WorkerError("cannot read wrk output: %s" % text[-300:])
-    return float(rps.group(1))
+    calls = int(m.group(1))
+    return float(rps.group(1)), (cpu / calls * 1e6 if calls else None)
 
 
 def machine():
@@ -292,7 +314,7 @@ def main():
 
     # results[(client, op, proto)] = [calls/s per round] (None when that round failed)
     results = {}
-    cpu_us = {}  # (client, op, proto) -> [process CPU µs per call per round]
+    cpu_us = {}  # (client, op, proto) -> [process CPU µs per call, per round (None: not measured)]
     failed = {}
     timeout = int(a.seconds * 4 + 60)
     t0 = time.time()
@@ -311,7 +333,9 @@ def main():
                             cpus = {a.pin_cpu} if a.pin_cpu >= 0 and c.pin else None
                             wkey = (c.worker, bool(cpus))
                             if c.worker == "wrk":
-                                rate = run_wrk(url(proto, op), op, a.seconds, lua_post, cpus)
+                                rate, us = run_wrk(url(proto, op), op, a.seconds, lua_post, cpus)
+                                if us is not None:
+                                    cpu_us.setdefault(key, [None] * a.rounds)[r] = us
                             else:
                                 if wkey not in workers:
                                     workers[wkey] = Worker("%s%s" % (c.worker, "-pinned" if cpus else ""),
@@ -320,7 +344,7 @@ def main():
                                                               c.threads, timeout)
                                 rate = n / s
                                 if cpu is not None and n:
-                                    cpu_us.setdefault(key, []).append(cpu / n * 1e6)
+                                    cpu_us.setdefault(key, [None] * a.rounds)[r] = cpu / n * 1e6
                         except (WorkerError, OSError, subprocess.TimeoutExpired) as e:
                             failed[key] = str(e)
                             say("%s %s %s failed: %s" % (c.name, op, proto, e))
@@ -338,11 +362,20 @@ def main():
         vals = [v for v in results.get((name, op, proto), []) if v is not None]
         return statistics.median(vals) if vals else None
 
-    def ratio(num, den, op, proto):
-        xs = results.get((num, op, proto), [])
-        ys = results.get((den, op, proto), [])
+    def ratio(num, den, op, proto, table=None):
+        table = results if table is None else table
+        xs = table.get((num, op, proto), [])
+        ys = table.get((den, op, proto), [])
         rs = [x / y for x, y in zip(xs, ys) if x is not None and y]
         return statistics.median(rs) if rs else None
+
+    def cpu_ratio(num, den, op, proto):
+        """CPU per call of `num` over that of `den`, median of the per-round ratios."""
+        return ratio(num, den, op, proto, cpu_us)
+
+    def peer_of(name):
+        """The peer row measured in the same placement as `name`."""
+        return "peer-free" if name.endswith("-free") else "peer"
 
     nginx_version = a.nginx_version
     if not nginx_version:
@@ -368,10 +401,10 @@ def main():
                  "rounds; ratios are medians of the per-round ratios." %
                  (time.strftime("%Y-%m-%d %H:%M %Z"), a.rounds, a.seconds, placement))
     lines.append("")
-    hdr = ["operation", "client", "HTTP calls/s", "÷ py-dactyl", "÷ wrk", "HTTPS calls/s", "÷ py-dactyl",
-           "÷ wrk"]
+    hdr = ["operation", "client", "HTTP calls/s", "÷ Rust peer", "÷ py-dactyl", "÷ wrk", "HTTPS calls/s",
+           "÷ Rust peer", "÷ py-dactyl", "÷ wrk"]
     lines.append("| " + " | ".join(hdr) + " |")
-    lines.append("|" + "|".join(["---", "---"] + ["---:"] * 6) + "|")
+    lines.append("|" + "|".join(["---", "---"] + ["---:"] * 8) + "|")
     for op in ops:
         oplabel = OPS[op]
         if op in sizes:
@@ -381,13 +414,15 @@ def main():
             cells = [oplabel, c.label]
             for proto in PROTOS:
                 if proto not in protos:
-                    cells += ["–", "–", "–"]
+                    cells += ["–", "–", "–", "–"]
                     continue
                 v = med(c.name, op, proto)
                 if v is None and (c.name, op, proto) in failed:
-                    cells += ["failed", "–", "–"]
+                    cells += ["failed", "–", "–", "–"]
                     continue
                 cells.append(fmt_rate(v))
+                peer = peer_of(c.name)
+                cells.append("1×" if c.name == peer else fmt_ratio(ratio(c.name, peer, op, proto)))
                 vs_py = ratio(c.name, "pydactyl", op, proto)
                 vs_wrk = ratio(c.name, "wrk", op, proto)
                 cells.append(fmt_ratio(vs_py) if c.name != "pydactyl" else "1×")
@@ -399,55 +434,66 @@ def main():
     if cpu_rows:
         cols = [(op, p) for op in ops for p in protos]
         lines.append("")
-        lines.append("Client CPU time per call, µs (whole client process, all threads; median over rounds):")
+        lines.append("Client CPU time per call, µs (whole client process, all threads; for wrk, the wrk "
+                     "process; median over rounds):")
         lines.append("")
         lines.append("| client | " + " | ".join("%s %s" % (OPS[op], p.upper()) for op, p in cols) + " |")
         lines.append("|---|" + "---:|" * len(cols))
         for c in cpu_rows:
             cells = []
             for op, p in cols:
-                v = cpu_us.get((c.name, op, p))
+                v = [x for x in cpu_us.get((c.name, op, p), []) if x is not None]
                 cells.append("%.0f" % statistics.median(v) if v else "–")
             lines.append("| %s | %s |" % (c.label, " | ".join(cells)))
 
     # The targets of the issue, read off the same rounds (information, never a pass/fail exit).
     targets = []
 
-    def tgt(desc, num, den, op, need, fmt=lambda v: "%.2f×" % v, floor=None):
-        """One target row; `floor`: a bare client whose own ratio is shown when the target is
-        missed, to tell the transport's share of the gap from ours."""
+    def tgt(desc, num, den, op, need, fmt=lambda v: "%.2f×" % v, cpu=False, higher=None):
+        """One target row: the median of the per-round ratios num ÷ den (calls/s, or CPU per call
+        with `cpu`) against `need`, which is a floor for calls/s and a ceiling for CPU (unless
+        `higher` says otherwise)."""
+        if higher is None:
+            higher = not cpu
         row = [desc]
         verdicts = []
         for proto in PROTOS:
-            v = ratio(num, den, op, proto) if proto in protos else None
+            v = (cpu_ratio if cpu else ratio)(num, den, op, proto) if proto in protos else None
             row.append(fmt(v) if v is not None else "–")
             if v is not None and need is not None:
-                verdicts.append(v >= need)
+                verdicts.append(v >= need if higher else v <= need)
         verdict = "" if need is None else "–" if not verdicts else ("met" if all(verdicts) else "**missed**")
-        if verdicts and not all(verdicts) and floor and floor in names:
-            fv = [ratio(floor, den, op, p) for p in PROTOS if p in protos]
-            label = next(c.label for c in clients if c.name == floor)
-            verdict += " (%s: %s)" % (label, " / ".join(fmt(v) if v is not None else "–" for v in fv))
         targets.append("| " + " | ".join(row + [verdict]) + " |")
 
     names = {c.name for c in clients}
-    for ours in ("core-typed", "core-call", "c"):
-        if ours not in names:
-            continue
-        label = {"core-typed": "Rust core (typed)", "core-call": "Rust core (generic)", "c": "C"}[ours]
-        for op in ops:
-            if "reqwest-blocking" in names:
-                tgt("%s ≥ bare reqwest::blocking, %s" % (label, OPS[op]), ours, "reqwest-blocking", op, 1.0)
-            if "wrk" in names:
-                tgt("%s ≥ 50%% of wrk, %s" % (label, OPS[op]), ours, "wrk", op, 0.5,
-                    lambda v: fmt_ratio(v, pct=True), floor="reqwest-async")
+    # Rust core ≥ the Rust peer in calls/s and ≤ it in CPU per call, every row, both placements.
+    for ours, label in (("core-typed", "Rust core (typed)"), ("core-call", "Rust core (generic)")):
+        for suffix, place in (("", "pinned"), ("-free", "unpinned")):
+            mine, peer = ours + suffix, "peer" + suffix
+            if mine not in names or peer not in names:
+                continue
+            for op in ops:
+                tgt("%s ≥ Rust peer, calls/s, %s, %s" % (label, OPS[op], place), mine, peer, op, 1.0)
+                tgt("%s ≤ Rust peer, CPU per call, %s, %s" % (label, OPS[op], place), mine, peer, op, 1.0,
+                    cpu=True)
+    # C typed functions and ptero_call within 10% of the Rust core's typed calls.
+    for ours, label in (("c", "C typed"), ("c-call", "C `ptero_call`")):
+        for suffix, place in (("", "pinned"), ("-free", "unpinned")):
+            mine, core = ours + suffix, "core-typed" + suffix
+            if mine not in names or core not in names:
+                continue
+            for op in ops:
+                tgt("%s within 10%% of Rust core (typed), calls/s, %s, %s" % (label, OPS[op], place),
+                    mine, core, op, 0.9)
+                tgt("%s within 10%% of Rust core (typed), CPU per call, %s, %s" % (label, OPS[op], place),
+                    mine, core, op, 1.1, cpu=True)
     if "python" in names and "pydactyl" in names:
-        if "small" in ops:
-            tgt("Python ≥ 6× py-dactyl (aim 10×), %s" % OPS["small"], "python", "pydactyl", "small", 6.0)
         if "large" in ops:
-            tgt("Python ≥ 2× py-dactyl, %s" % OPS["large"], "python", "pydactyl", "large", 2.0)
-        if "post" in ops:
-            tgt("Python ÷ py-dactyl, %s" % OPS["post"], "python", "pydactyl", "post", None)
+            tgt("Python ≥ 2.5× py-dactyl, calls/s, %s" % OPS["large"], "python", "pydactyl", "large", 2.5)
+        for op in ("small", "post"):
+            if op in ops:
+                tgt("Python ≥ 20× less CPU per call than py-dactyl, %s" % OPS[op], "pydactyl", "python", op,
+                    20.0, cpu=True, higher=True)
     for multi, singles, label, need in (("python-threads", ("python", "python-free"), "Python", 1.5),
                                         ("c-threads", ("c", "c-free"), "C", None)):
         for single in singles:

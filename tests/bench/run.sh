@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: per-call cost of every surface of pterodactyl-client, side by side in one run,
 # against nginx serving panel-shaped JSON on loopback (HTTP and HTTPS), with wrk -t1 -c1 as the
-# single-connection ceiling and py-dactyl, bare requests and bare reqwest as reference points.
+# single-connection ceiling and the Rust peer (pterodactyl_api), py-dactyl, bare requests and bare
+# reqwest as reference points.
 #
 # Never part of `make test`, never pass/fail on timings: it prints (and writes to
 # tests/bench/results.md) one markdown table of medians over interleaved rounds.

@@ -194,7 +194,7 @@ impl Worker {
             let (reason, code) = match end {
                 End::Closed => return,
                 End::Stop(reason, code) => return ctx.stop(inbox, reason, code, None),
-                End::Fatal(e) => return ctx.stop(inbox, fatal_reason(&e), None, Some(e)),
+                End::Fatal(e) => return ctx.stop(inbox, e.to_string(), None, Some(e)),
                 End::Lost { reason, code } => (reason, code),
             };
             ctx.shared.ready.store(false, Ordering::SeqCst);
@@ -216,7 +216,7 @@ impl Worker {
                     None | Some(Err(Failure::Closed)) => return,
                     Some(Ok(live)) => break live,
                     Some(Err(Failure::Transient(_))) => continue,
-                    Some(Err(Failure::Fatal(e))) => return ctx.stop(inbox, fatal_reason(&e), None, Some(e)),
+                    Some(Err(Failure::Fatal(e))) => return ctx.stop(inbox, e.to_string(), None, Some(e)),
                     Some(Err(Failure::Stop(reason, code))) => return ctx.stop(inbox, reason, code, None),
                 }
             };
@@ -227,10 +227,6 @@ impl Worker {
             }]);
         }
     }
-}
-
-fn fatal_reason(e: &Error) -> String {
-    format!("the console stopped: {e}")
 }
 
 impl Inbox {
@@ -376,7 +372,7 @@ async fn authenticated(socket: &mut Socket) -> Result<(), Failure> {
 fn closed_by_wings(code: Option<u16>, reason: &str) -> Failure {
     let described = describe_close(code, reason);
     match code {
-        Some(c) if is_stop_code(c) => Failure::Stop(format!("Wings closed the console: {described}"), code),
+        Some(c) if is_stop_code(c) => Failure::Stop(format!("Wings ended it: {described}"), code),
         _ => Failure::Transient(lost(&format!("Wings closed the connection ({described})"))),
     }
 }

@@ -13,7 +13,11 @@
 //! `reqwest-async` (bare async `reqwest::Client` on a current-thread tokio runtime driven by the
 //! calling thread with `block_on`, + `serde_json`; with THREADS > 1 every thread calls `block_on`
 //! on the one shared runtime and client), `reqwest-async-tl` (the same, but each thread has its own
-//! runtime and client, so its own connection pool).
+//! runtime and client, so its own connection pool), `peer` (the Rust peer: `pterodactyl_api` 0.3,
+//! async on reqwest 0.13 with typed models, driven by `block_on` of a current-thread runtime on
+//! the calling thread: `client.get_server(id).get_resources()`, `client.list_servers()`,
+//! `.send_power_signal(PowerSignal::Start)`; built as its users build it, with its own default
+//! reqwest client, which only gets the bench's CA for https).
 //! CPU is the process's CPU seconds over the measurement (every thread, reqwest's runtime too).
 //! OP: `small` (GET resources), `large` (GET the server list), `post` (POST power, 204).
 //! BASE: the panel root, `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
@@ -48,6 +52,8 @@ enum Kind {
     ReqwestBlocking,
     ReqwestAsync,
     ReqwestAsyncTl,
+    ReqwestAsyncNoTimeout,
+    Peer,
 }
 
 impl Kind {
@@ -58,6 +64,8 @@ impl Kind {
             "reqwest-blocking" => Kind::ReqwestBlocking,
             "reqwest-async" => Kind::ReqwestAsync,
             "reqwest-async-tl" => Kind::ReqwestAsyncTl,
+            "peer" => Kind::Peer,
+            "reqwest-async-nt" => Kind::ReqwestAsyncNoTimeout,
             _ => return Err(format!("unknown client {s:?}")),
         })
     }
@@ -123,6 +131,7 @@ enum Prepared {
     Core(Client),
     Blocking(reqwest::blocking::Client),
     Async(tokio::runtime::Runtime, reqwest::Client),
+    Peer(tokio::runtime::Runtime, pterodactyl_api::client::Client),
 }
 
 fn prepare(kind: Kind, base: &str, env: &Env) -> Result<Prepared, String> {
@@ -148,7 +157,7 @@ fn prepare(kind: Kind, base: &str, env: &Env) -> Result<Prepared, String> {
             }
             Prepared::Blocking(b.build().map_err(|e| e.to_string())?)
         }
-        Kind::ReqwestAsync | Kind::ReqwestAsyncTl => {
+        Kind::ReqwestAsync | Kind::ReqwestAsyncTl | Kind::ReqwestAsyncNoTimeout => {
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -157,10 +166,12 @@ fn prepare(kind: Kind, base: &str, env: &Env) -> Result<Prepared, String> {
                 .default_headers(env.headers())
                 .user_agent("bench")
                 .connect_timeout(CONNECT_TIMEOUT)
-                .timeout(TIMEOUT)
                 .redirect(reqwest::redirect::Policy::none())
                 .pool_idle_timeout(Duration::from_secs(60))
                 .tcp_nodelay(true);
+            if kind != Kind::ReqwestAsyncNoTimeout {
+                b = b.timeout(TIMEOUT);
+            }
             if let Some(ca) = env.ca()? {
                 b = b.add_root_certificate(ca);
             }
@@ -170,6 +181,26 @@ fn prepare(kind: Kind, base: &str, env: &Env) -> Result<Prepared, String> {
                 b.build().map_err(|e| e.to_string())?
             };
             Prepared::Async(rt, client)
+        }
+        Kind::Peer => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())?;
+            let mut b = pterodactyl_api::client::ClientBuilder::new(base, &env.key);
+            if let Some(pem) = &env.ca_pem {
+                let ca = reqwest013::Certificate::from_pem(pem).map_err(|e| format!("bad CA PEM: {e}"))?;
+                let http = {
+                    let _g = rt.enter();
+                    reqwest013::Client::builder().tls_certs_merge([ca]).build().map_err(|e| e.to_string())?
+                };
+                b = b.with_client(http);
+            }
+            let client = {
+                let _g = rt.enter();
+                b.build()
+            };
+            Prepared::Peer(rt, client)
         }
     })
 }
@@ -252,6 +283,27 @@ fn call(kind: Kind, p: &Prepared, op: Op, env: &Env, u: &(String, String, String
                 black_box(v);
             }
         }
+        (Prepared::Peer(rt, c), _) => rt.block_on(async {
+            use pterodactyl_api::client::{PowerSignal as PeerSignal, ServerState};
+            match op {
+                Op::Small => {
+                    let r = c.get_server(env.id.as_str()).get_resources().await.map_err(|x| e(&x))?;
+                    if r.current_state != ServerState::Running {
+                        return Err("unexpected state".into());
+                    }
+                    black_box(r);
+                }
+                Op::Large => {
+                    let servers = c.list_servers().await.map_err(|x| e(&x))?;
+                    if servers.len() != 100 {
+                        return Err(format!("{} servers", servers.len()));
+                    }
+                    black_box(servers);
+                }
+                Op::Post => c.get_server(env.id.as_str()).send_power_signal(PeerSignal::Start).await.map_err(|x| e(&x))?,
+            }
+            Ok::<(), String>(())
+        })?,
         (Prepared::Async(rt, c), _) => rt.block_on(async {
             let resp = match op {
                 Op::Small => c.get(&u.0).send().await,
@@ -405,6 +457,18 @@ fn parse_run(w: &mut Worker, args: &[&str]) -> Result<Measured, String> {
     w.run(kind, op, args[2], secs, threads.max(1))
 }
 
+fn count_calls(w: &mut Worker, args: &[&str]) -> Result<(), String> {
+    let [kind, op, base, n] = args else { return Err("usage: count CLIENT OP BASE N".into()) };
+    let (kind, op) = (Kind::parse(kind)?, Op::parse(op)?);
+    let n: u64 = n.parse().map_err(|_| format!("bad N {n:?}"))?;
+    let p = prepare(kind, base, &w.env)?;
+    let u = urls(base, &w.env.id);
+    for _ in 0..20 + n {
+        call(kind, &p, op, &w.env, &u)?;
+    }
+    Ok(())
+}
+
 /// `ptero-bench decode FILE`: where the time of decoding a server list goes, without the network
 /// (each step timed over the same bytes, µs of CPU per document, the fastest of 10 batches).
 fn decode_profile(path: Option<&str>) {
@@ -463,6 +527,12 @@ fn decode_profile(path: Option<&str>) {
     time("shape::decode::<Page<Server>> (the core's typed decode, straight from the bytes)", || {
         shape::decode::<Page<Server>>(&bytes).unwrap()
     });
+    time("shape::decode::<Value> (the one shape as a Value, straight from the bytes)", || {
+        shape::decode::<Value>(&bytes).unwrap()
+    });
+    time("shape::decode_value (the generic call's Value, straight from the bytes)", || {
+        shape::decode_value(&bytes).unwrap()
+    });
     time("shape::to_text (the C surface's text, straight from the bytes)", || shape::to_text(&bytes).unwrap());
     time("serde_json::from_slice::<IgnoredAny> of the panel's bytes (a scan)", || {
         serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).unwrap()
@@ -503,6 +573,16 @@ fn main() {
             }
         }
         Some("decode") => decode_profile(args.get(2).map(String::as_str)),
+        Some("count") => {
+            // `ptero-bench count CLIENT OP BASE N`: exactly N calls after 20 of warm-up, for an
+            // instruction count under valgrind (callgrind): the difference of two N is the
+            // user-space cost of N calls, the same on a busy machine as on a quiet one.
+            let rest: Vec<&str> = args[2..].iter().map(String::as_str).collect();
+            if let Err(e) = count_calls(&mut w, &rest) {
+                eprintln!("ptero-bench: {e}");
+                std::process::exit(1);
+            }
+        }
         Some("worker") => {
             let stdin = std::io::stdin();
             let mut out = std::io::stdout().lock();

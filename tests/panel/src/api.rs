@@ -657,11 +657,7 @@ fn server_op(st: &mut State, op: &str, idx: usize, alloc: Option<usize>, ctx: &C
                 ));
             }
             let token = crate::ws::issue_token(st, idx, user);
-            let socket = format!(
-                "{}/api/servers/{}/ws",
-                st.base_url.replacen("http://", "ws://", 1),
-                st.servers[idx].uuid
-            );
+            let socket = format!("{}/api/servers/{}/ws", crate::ws::socket_base(st), st.servers[idx].uuid);
             Ok(Reply::json(200, &WebsocketResponse { data: WebsocketCredentials { token, socket } }))
         }
         "server.resources" => {

@@ -12,7 +12,7 @@
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -375,10 +375,12 @@ pub const TLS_CA_PEM: &str = include_str!("../certs/ca.pem");
 pub(crate) struct TlsListener {
     pub(crate) tcp: TcpListener,
     pub(crate) acceptor: tokio_rustls::TlsAcceptor,
+    /// Counts every accepted TCP connection (`FakePanel::tls_connections`).
+    pub(crate) connections: Arc<AtomicU64>,
 }
 
 impl TlsListener {
-    pub(crate) fn new(tcp: TcpListener) -> io::Result<TlsListener> {
+    pub(crate) fn new(tcp: TcpListener, connections: Arc<AtomicU64>) -> io::Result<TlsListener> {
         use tokio_rustls::rustls;
         use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
         let cert = CertificateDer::from(include_bytes!("../certs/wrong-name.der").to_vec());
@@ -390,7 +392,7 @@ impl TlsListener {
                 .with_safe_default_protocol_versions()
                 .and_then(|b| b.with_no_client_auth().with_single_cert(vec![cert], key))
                 .map_err(io::Error::other)?;
-        Ok(TlsListener { tcp, acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)) })
+        Ok(TlsListener { tcp, acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)), connections })
     }
 }
 
@@ -404,6 +406,7 @@ impl Listener for TlsListener {
                 tokio::time::sleep(Duration::from_millis(10)).await;
                 continue;
             };
+            self.connections.fetch_add(1, Ordering::SeqCst);
             // A client that refuses the certificate ends the handshake; so does one that stalls.
             let handshake = tokio::time::timeout(Duration::from_secs(5), self.acceptor.accept(stream));
             if let Ok(Ok(tls)) = handshake.await {

@@ -112,6 +112,9 @@ pub(crate) struct Shared {
     recording: AtomicBool,
     /// Requests received under `/api/client` since the start, recorded or not.
     requests_total: AtomicU64,
+    /// TCP connections the HTTPS listener accepted, whether the TLS handshake then succeeded
+    /// or not: how often a client tried it (a refused certificate never reaches HTTP).
+    tls_connections: Arc<AtomicU64>,
 }
 
 impl Shared {
@@ -152,8 +155,10 @@ impl FakePanel {
             tls_url,
             recording: AtomicBool::new(true),
             requests_total: AtomicU64::new(0),
+            tls_connections: Arc::new(AtomicU64::new(0)),
         });
         let app = router(shared.clone());
+        let tls_connections = shared.tls_connections.clone();
         let (tx, rx) = oneshot::channel::<()>();
         let thread = std::thread::Builder::new().name(format!("fake-panel-{port}")).spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -166,7 +171,7 @@ impl FakePanel {
                     Err(_) => return,
                 };
                 let tls = match tokio::net::TcpListener::from_std(tls_listener)
-                    .and_then(faults::TlsListener::new)
+                    .and_then(|tcp| faults::TlsListener::new(tcp, tls_connections))
                 {
                     Ok(l) => l,
                     Err(_) => return,
@@ -211,6 +216,11 @@ impl FakePanel {
     /// refuses it.
     pub fn tls_url(&self) -> &str {
         &self.shared.tls_url
+    }
+
+    /// TCP connections made to [`FakePanel::tls_url`] since the start, handshake refused or not.
+    pub fn tls_connections(&self) -> u64 {
+        self.shared.tls_connections.load(Ordering::SeqCst)
     }
 
     /// Whether requests are kept in [`FakePanel::requests`] (on by default and after `reset`).
@@ -457,7 +467,12 @@ async fn control_fault(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -
 }
 
 async fn control_tls(AxumState(shared): AxumState<Arc<Shared>>) -> Response {
-    axum::Json(serde_json::json!({"url": shared.tls_url, "ca_pem": TLS_CA_PEM})).into_response()
+    axum::Json(serde_json::json!({
+        "url": shared.tls_url,
+        "ca_pem": TLS_CA_PEM,
+        "connections": shared.tls_connections.load(Ordering::SeqCst),
+    }))
+    .into_response()
 }
 
 #[derive(Deserialize)]

@@ -65,6 +65,8 @@ enum Action {
     /// Send this many numbered `console output` lines of about this many bytes, as fast as
     /// the socket takes them.
     Flood { lines: u64, bytes: usize },
+    /// Stop reading and writing, without closing: a half-open connection (no pong either).
+    Freeze,
 }
 
 /// The Wings side's settings and the controls of open sockets. Part of the panel's state, so
@@ -74,6 +76,8 @@ pub struct Wings {
     pub token_ttl: Duration,
     /// Wings' `allowed_origins`: `Origin`s accepted besides the panel URL (`*` accepts any).
     pub allowed_origins: Vec<String>,
+    /// Where `server.websocket` says the socket is (default: the panel's own address, `ws://`).
+    pub socket_base: Option<String>,
     /// Recent control actions, oldest first: (serial, server uuid, action).
     actions: Vec<(u64, String, Action)>,
     /// Every `console output` line written to a socket, per server uuid: (socket id, line).
@@ -89,6 +93,7 @@ impl Default for Wings {
         Wings {
             token_ttl: DEFAULT_TOKEN_TTL,
             allowed_origins: Vec::new(),
+            socket_base: None,
             actions: Vec::new(),
             ledger: HashMap::new(),
             ticker: 0,
@@ -165,6 +170,14 @@ fn sign(input: &str) -> String {
     let mut sig = sha1_raw(&data);
     sig.extend_from_slice(&first[..12]);
     URL_SAFE_NO_PAD.encode(sig)
+}
+
+/// `ws://127.0.0.1:PORT` (the panel's own listener), or what `set_ws_socket_base` set.
+pub fn socket_base(st: &State) -> String {
+    match &st.ws.socket_base {
+        Some(base) => base.clone(),
+        None => st.base_url.replacen("http://", "ws://", 1),
+    }
 }
 
 /// Issues the token `GET /servers/{server}/websocket` returns.
@@ -308,6 +321,8 @@ struct Conn {
     flood: Option<(u64, u64, usize)>,
     /// Set by a cut or close action: what to do once the pending frames are written.
     end: Option<Option<(u16, String)>>,
+    /// Set by a freeze action: the socket goes silent.
+    frozen: bool,
     out: Vec<Frame>,
 }
 
@@ -401,6 +416,7 @@ async fn run(shared: Arc<Shared>, uuid: String, mut socket: WebSocket) {
         last_expiry_check: now,
         flood: None,
         end: None,
+        frozen: false,
         out: Vec::new(),
     };
     let mut tick = tokio::time::interval(Duration::from_millis(20));
@@ -428,6 +444,11 @@ async fn run(shared: Arc<Shared>, uuid: String, mut socket: WebSocket) {
         }
         flood(&mut conn);
         if write_out(&shared, &mut conn, &mut socket).await.is_err() {
+            return;
+        }
+        if conn.frozen {
+            // Neither reads (so no pong) nor writes, until the panel goes away.
+            tokio::time::sleep(Duration::from_secs(3600)).await;
             return;
         }
         match conn.end.take() {
@@ -620,6 +641,7 @@ fn apply_actions(st: &State, conn: &mut Conn) {
         match action {
             Action::Cut => conn.end = Some(None),
             Action::Close(code, reason) => conn.end = Some(Some((code, reason))),
+            Action::Freeze => conn.frozen = true,
             // Wings' listeners only run once the socket is authenticated.
             Action::Emit(event, args) if conn.registered => conn.send(&event, args),
             Action::Flood { lines, bytes } if conn.registered => {
@@ -773,6 +795,13 @@ impl FakePanel {
         self.shared.lock().ws.allowed_origins = origins.iter().map(|o| o.to_string()).collect();
     }
 
+    /// Where `server.websocket` says the socket is, e.g. `wss://127.0.0.1:PORT` for the HTTPS
+    /// listener of [`FakePanel::tls_url`] (its certificate is for another name); `None`: the
+    /// panel's own `ws://` address.
+    pub fn set_ws_socket_base(&self, base: Option<&str>) {
+        self.shared.lock().ws.socket_base = base.map(str::to_string);
+    }
+
     /// Drops every open websocket of `server` (identifier or uuid) without a close frame, as a
     /// network failure would. Returns false for an unknown server.
     pub fn ws_cut(&self, server: &str) -> bool {
@@ -789,6 +818,12 @@ impl FakePanel {
     pub fn ws_emit(&self, server: &str, event: &str, args: &[&str]) -> bool {
         let args = args.iter().map(|a| a.to_string()).collect();
         self.ws_act(server, Action::Emit(event.to_string(), args))
+    }
+
+    /// Makes every open websocket of `server` go silent without closing (no frames, no pongs),
+    /// as a connection whose peer vanished does.
+    pub fn ws_freeze(&self, server: &str) -> bool {
+        self.ws_act(server, Action::Freeze)
     }
 
     /// Makes every authenticated websocket of `server` write `lines` numbered `console output`
@@ -868,10 +903,12 @@ pub(crate) fn control_routes() -> Router<Arc<Shared>> {
     Router::new()
         .route("/__fake/ws/token_lifetime", post(control_token_lifetime))
         .route("/__fake/ws/allowed_origins", post(control_allowed_origins))
+        .route("/__fake/ws/socket_base", post(control_socket_base))
         .route("/__fake/ws/cut", post(control_cut))
         .route("/__fake/ws/close", post(control_close))
         .route("/__fake/ws/emit", post(control_emit))
         .route("/__fake/ws/flood", post(control_flood))
+        .route("/__fake/ws/freeze", post(control_freeze))
         .route("/__fake/ws/console", post(control_console))
         .route("/__fake/ws/ticker", post(control_ticker))
         .route("/__fake/ws/suspend", post(control_suspend))
@@ -935,6 +972,21 @@ async fn control_allowed_origins(AxumState(shared): AxumState<Arc<Shared>>, body
 }
 
 #[derive(Deserialize)]
+struct SocketBaseBody {
+    base: Option<String>,
+}
+
+async fn control_socket_base(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
+    match parse::<SocketBaseBody>(&body) {
+        Ok(b) => {
+            shared.lock().ws.socket_base = b.base;
+            done(true)
+        }
+        Err(r) => r.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
 struct ServerBody {
     server: String,
 }
@@ -942,6 +994,13 @@ struct ServerBody {
 async fn control_cut(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
     match parse::<ServerBody>(&body) {
         Ok(b) => act(&shared, &b.server, Action::Cut),
+        Err(r) => r.into_response(),
+    }
+}
+
+async fn control_freeze(AxumState(shared): AxumState<Arc<Shared>>, body: Bytes) -> Response {
+    match parse::<ServerBody>(&body) {
+        Ok(b) => act(&shared, &b.server, Action::Freeze),
         Err(r) => r.into_response(),
     }
 }
