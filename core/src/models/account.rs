@@ -2,45 +2,41 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Extra;
-
-/// `account.get`: the key's user (`AccountTransformer`, resource name `user`).
-///
-/// Pelican answers with a different user object (no `id`, `first_name` or `last_name`); this
-/// model follows Pterodactyl.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Account {
-    /// The user's numeric id.
-    pub id: u64,
-    /// Whether the user is a root admin.
-    pub admin: bool,
-    /// Username.
-    pub username: String,
-    /// Email address.
-    pub email: String,
-    /// First name.
-    pub first_name: String,
-    /// Last name.
-    pub last_name: String,
-    /// Interface language, e.g. `en`.
-    pub language: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// `account.get`: the key's user (`AccountTransformer`, resource name `user`).
+    ///
+    /// Pelican answers with a different user object (no `id`, `first_name` or `last_name`); this
+    /// model follows Pterodactyl.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct Account {
+        /// The user's numeric id.
+        pub id: u64,
+        /// Whether the user is a root admin.
+        pub admin: bool,
+        /// Username.
+        pub username: String,
+        /// Email address.
+        pub email: String,
+        /// First name.
+        pub first_name: String,
+        /// Last name.
+        pub last_name: String,
+        /// Interface language, e.g. `en`.
+        pub language: String,
+    }
 }
 
-/// `account.two_factor.get`: what an authenticator app needs to start producing codes.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct TwoFactorSetup {
-    /// `otpauth://totp/...` URL (what the web UI turns into a QR code); it holds the secret.
-    pub image_url_data: String,
-    /// The TOTP secret, 32 base32 characters.
-    pub secret: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// `account.two_factor.get`: what an authenticator app needs to start producing codes.
+    #[derive(Clone, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct TwoFactorSetup {
+        /// `otpauth://totp/...` URL (what the web UI turns into a QR code); it holds the secret.
+        pub image_url_data: String,
+        /// The TOTP secret, 32 base32 characters.
+        pub secret: String,
+    }
 }
 
 impl std::fmt::Debug for TwoFactorSetup {
@@ -52,15 +48,14 @@ impl std::fmt::Debug for TwoFactorSetup {
     }
 }
 
-/// `account.two_factor.enable`: one-time recovery tokens, shown only once.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RecoveryTokens {
-    /// Ten tokens of ten characters; each signs in once in place of a code.
-    pub tokens: Vec<String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// `account.two_factor.enable`: one-time recovery tokens, shown only once.
+    #[derive(Clone, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct RecoveryTokens {
+        /// Ten tokens of ten characters; each signs in once in place of a code.
+        pub tokens: Vec<String>,
+    }
 }
 
 impl std::fmt::Debug for RecoveryTokens {
@@ -69,26 +64,25 @@ impl std::fmt::Debug for RecoveryTokens {
     }
 }
 
-/// A client API key of the account (`ApiKeyTransformer`). The secret half is never listed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ApiKey {
-    /// The first 16 characters of the key (`ptlc_…`); the id used to delete it.
-    pub identifier: String,
-    /// What the key is for.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// IPs or CIDR ranges the key may be used from (empty: anywhere).
-    #[serde(default)]
-    pub allowed_ips: Vec<String>,
-    /// When the key was last used, if ever.
-    #[serde(default)]
-    pub last_used_at: Option<String>,
-    /// When the key was made.
-    pub created_at: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A client API key of the account (`ApiKeyTransformer`). The secret half is never listed.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct ApiKey {
+        /// The first 16 characters of the key (`ptlc_…`); the id used to delete it.
+        pub identifier: String,
+        /// What the key is for.
+        #[serde(default)]
+        pub description: Option<String>,
+        /// IPs or CIDR ranges the key may be used from (empty: anywhere).
+        #[serde(default)]
+        pub allowed_ips: Vec<String>,
+        /// When the key was last used, if ever.
+        #[serde(default)]
+        pub last_used_at: Option<String>,
+        /// When the key was made.
+        pub created_at: String,
+    }
 }
 
 /// `account.api_keys.create`: the new key, with its secret, which the panel shows only once.
@@ -128,15 +122,14 @@ impl std::fmt::Debug for NewApiKey {
     }
 }
 
-/// `meta` of `account.api_keys.create`.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ApiKeyMeta {
-    /// The 32-character secret half of the key.
-    pub secret_token: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// `meta` of `account.api_keys.create`.
+    #[derive(Clone, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct ApiKeyMeta {
+        /// The 32-character secret half of the key.
+        pub secret_token: String,
+    }
 }
 
 impl std::fmt::Debug for ApiKeyMeta {
@@ -145,22 +138,21 @@ impl std::fmt::Debug for ApiKeyMeta {
     }
 }
 
-/// An SSH public key of the account, for SFTP (`UserSSHKeyTransformer`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SshKey {
-    /// Name given to the key.
-    pub name: String,
-    /// Base64 SHA-256 fingerprint without the `SHA256:` prefix or the trailing `=`; the id used
-    /// to delete it.
-    pub fingerprint: String,
-    /// The public key, re-encoded by the panel as PKCS#8 PEM (not the OpenSSH line sent).
-    pub public_key: String,
-    /// When the key was added.
-    pub created_at: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// An SSH public key of the account, for SFTP (`UserSSHKeyTransformer`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct SshKey {
+        /// Name given to the key.
+        pub name: String,
+        /// Base64 SHA-256 fingerprint without the `SHA256:` prefix or the trailing `=`; the id used
+        /// to delete it.
+        pub fingerprint: String,
+        /// The public key, re-encoded by the panel as PKCS#8 PEM (not the OpenSSH line sent).
+        pub public_key: String,
+        /// When the key was added.
+        pub created_at: String,
+    }
 }
 
 #[cfg(test)]

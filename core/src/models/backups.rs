@@ -1,37 +1,34 @@
 //! Server backups.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::Extra;
-
-/// A backup of a server (`BackupTransformer`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Backup {
-    /// UUID, used in the backup routes.
-    pub uuid: String,
-    /// Whether it completed successfully (false while running and after a failure).
-    pub is_successful: bool,
-    /// Whether it is locked against deletion.
-    pub is_locked: bool,
-    /// Name.
-    pub name: String,
-    /// Patterns left out of the archive.
-    #[serde(default)]
-    pub ignored_files: Vec<String>,
-    /// `sha1:<hex>` once completed.
-    #[serde(default)]
-    pub checksum: Option<String>,
-    /// Archive size in bytes (0 until completed).
-    pub bytes: u64,
-    /// When it was started.
-    pub created_at: String,
-    /// When it finished, if it has.
-    #[serde(default)]
-    pub completed_at: Option<String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A backup of a server (`BackupTransformer`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct Backup {
+        /// UUID, used in the backup routes.
+        pub uuid: String,
+        /// Whether it completed successfully (false while running and after a failure).
+        pub is_successful: bool,
+        /// Whether it is locked against deletion.
+        pub is_locked: bool,
+        /// Name.
+        pub name: String,
+        /// Patterns left out of the archive.
+        #[serde(default)]
+        pub ignored_files: Vec<String>,
+        /// `sha1:<hex>` once completed.
+        #[serde(default)]
+        pub checksum: Option<String>,
+        /// Archive size in bytes (0 until completed).
+        pub bytes: u64,
+        /// When it was started.
+        pub created_at: String,
+        /// When it finished, if it has.
+        #[serde(default)]
+        pub completed_at: Option<String>,
+    }
 }
 
 impl Backup {

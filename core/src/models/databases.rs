@@ -1,32 +1,31 @@
 //! Server databases.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{is_absent, present, Extra};
+use super::{is_absent, present};
 
-/// A database of a server (`DatabaseTransformer`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Database {
-    /// The database's id (a hashid string on Pterodactyl), used in the database routes.
-    pub id: String,
-    /// Where the database server listens.
-    pub host: DatabaseHost,
-    /// Full database name, `s{server_id}_{name}`.
-    pub name: String,
-    /// User name, `u{server_id}_` plus 10 characters.
-    pub username: String,
-    /// Hosts the user may connect from (`%` = anywhere).
-    pub connections_from: String,
-    /// Connection limit (`None` = no limit).
-    #[serde(default)]
-    pub max_connections: Option<u64>,
-    /// Included relationships (`password`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationships: Option<DatabaseRelationships>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A database of a server (`DatabaseTransformer`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct Database {
+        /// The database's id (a hashid string on Pterodactyl), used in the database routes.
+        pub id: String,
+        /// Where the database server listens.
+        pub host: DatabaseHost,
+        /// Full database name, `s{server_id}_{name}`.
+        pub name: String,
+        /// User name, `u{server_id}_` plus 10 characters.
+        pub username: String,
+        /// Hosts the user may connect from (`%` = anywhere).
+        pub connections_from: String,
+        /// Connection limit (`None` = no limit).
+        #[serde(default)]
+        pub max_connections: Option<u64>,
+        /// Included relationships (`password`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub relationships: Option<DatabaseRelationships>,
+    }
 }
 
 impl Database {
@@ -37,41 +36,38 @@ impl Database {
     }
 }
 
-/// Address of a database server.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DatabaseHost {
-    /// Host name or IP.
-    pub address: String,
-    /// Port.
-    pub port: u16,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// Address of a database server.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct DatabaseHost {
+        /// Host name or IP.
+        pub address: String,
+        /// Port.
+        pub port: u16,
+    }
 }
 
-/// Relationships of a database.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DatabaseRelationships {
-    /// The password: `None` when not included, `Some(None)` when included but hidden from the
-    /// key (no `database.view_password`).
-    #[serde(default, skip_serializing_if = "is_absent", deserialize_with = "present")]
-    pub password: Option<Option<DatabasePassword>>,
-    /// Unknown relationships.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// Relationships of a database.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct DatabaseRelationships {
+        /// The password: `None` when not included, `Some(None)` when included but hidden from the
+        /// key (no `database.view_password`).
+        #[serde(default, skip_serializing_if = "is_absent", deserialize_with = "present")]
+        pub password: Option<Option<DatabasePassword>>,
+    }
 }
 
-/// A database password (`database_password`).
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct DatabasePassword {
-    /// The password.
-    pub password: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A database password (`database_password`).
+    #[derive(Clone, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct DatabasePassword {
+        /// The password.
+        pub password: String,
+    }
 }
 
 impl std::fmt::Debug for DatabasePassword {

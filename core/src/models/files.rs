@@ -1,34 +1,31 @@
 //! Files of a server, and the signed URLs of Wings.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::Extra;
-
-/// A file or directory (`FileObjectTransformer`, from Wings' stat).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct FileObject {
-    /// Base name.
-    pub name: String,
-    /// Permissions as `ls -l` prints them, e.g. `-rw-r--r--`.
-    pub mode: String,
-    /// Permission bits in octal, e.g. `644`.
-    pub mode_bits: String,
-    /// Size in bytes.
-    pub size: u64,
-    /// Whether it is a regular file.
-    pub is_file: bool,
-    /// Whether it is a symbolic link.
-    pub is_symlink: bool,
-    /// MIME type; directories are `inode/directory`.
-    pub mimetype: String,
-    /// Creation time (ISO-8601).
-    pub created_at: String,
-    /// Last modification time (ISO-8601).
-    pub modified_at: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A file or directory (`FileObjectTransformer`, from Wings' stat).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct FileObject {
+        /// Base name.
+        pub name: String,
+        /// Permissions as `ls -l` prints them, e.g. `-rw-r--r--`.
+        pub mode: String,
+        /// Permission bits in octal, e.g. `644`.
+        pub mode_bits: String,
+        /// Size in bytes.
+        pub size: u64,
+        /// Whether it is a regular file.
+        pub is_file: bool,
+        /// Whether it is a symbolic link.
+        pub is_symlink: bool,
+        /// MIME type; directories are `inode/directory`.
+        pub mimetype: String,
+        /// Creation time (ISO-8601).
+        pub created_at: String,
+        /// Last modification time (ISO-8601).
+        pub modified_at: String,
+    }
 }
 
 impl FileObject {
@@ -38,16 +35,15 @@ impl FileObject {
     }
 }
 
-/// A URL on Wings to download or upload with (`signed_url`). It holds a token that works once
-/// and expires after 15 minutes (5 for an S3 backup): ask for a new URL for every transfer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SignedUrl {
-    /// The URL; needs no API key.
-    pub url: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A URL on Wings to download or upload with (`signed_url`). It holds a token that works once
+    /// and expires after 15 minutes (5 for an S3 backup): ask for a new URL for every transfer.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct SignedUrl {
+        /// The URL; needs no API key.
+        pub url: String,
+    }
 }
 
 #[cfg(test)]

@@ -2,41 +2,39 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::Extra;
 use crate::resources::{ScheduleParams, TaskParams};
 
-/// A schedule of a server (`ScheduleTransformer`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Schedule {
-    /// Schedule id, used in the schedule routes.
-    pub id: u64,
-    /// Name.
-    pub name: String,
-    /// When it runs.
-    pub cron: Cron,
-    /// Whether it runs at all.
-    pub is_active: bool,
-    /// Whether a run is in progress.
-    pub is_processing: bool,
-    /// Whether it is skipped while the server is offline.
-    pub only_when_online: bool,
-    /// When it last ran (ISO-8601), if ever.
-    #[serde(default)]
-    pub last_run_at: Option<String>,
-    /// When it runs next (ISO-8601), if it is active.
-    #[serde(default)]
-    pub next_run_at: Option<String>,
-    /// When it was made.
-    pub created_at: String,
-    /// When it was last changed.
-    pub updated_at: String,
-    /// Included relationships (`tasks` is included by default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relationships: Option<ScheduleRelationships>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A schedule of a server (`ScheduleTransformer`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct Schedule {
+        /// Schedule id, used in the schedule routes.
+        pub id: u64,
+        /// Name.
+        pub name: String,
+        /// When it runs.
+        pub cron: Cron,
+        /// Whether it runs at all.
+        pub is_active: bool,
+        /// Whether a run is in progress.
+        pub is_processing: bool,
+        /// Whether it is skipped while the server is offline.
+        pub only_when_online: bool,
+        /// When it last ran (ISO-8601), if ever.
+        #[serde(default)]
+        pub last_run_at: Option<String>,
+        /// When it runs next (ISO-8601), if it is active.
+        #[serde(default)]
+        pub next_run_at: Option<String>,
+        /// When it was made.
+        pub created_at: String,
+        /// When it was last changed.
+        pub updated_at: String,
+        /// Included relationships (`tasks` is included by default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub relationships: Option<ScheduleRelationships>,
+    }
 }
 
 impl Schedule {
@@ -68,63 +66,60 @@ impl Schedule {
     }
 }
 
-/// The five cron fields of a schedule, as the panel keeps them (strings such as `*/5`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Cron {
-    /// Day of the week (`0`–`6`, Sunday is 0, or `*`).
-    pub day_of_week: String,
-    /// Day of the month.
-    pub day_of_month: String,
-    /// Month.
-    pub month: String,
-    /// Hour.
-    pub hour: String,
-    /// Minute.
-    pub minute: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// The five cron fields of a schedule, as the panel keeps them (strings such as `*/5`).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    #[non_exhaustive]
+    pub struct Cron {
+        /// Day of the week (`0`–`6`, Sunday is 0, or `*`).
+        pub day_of_week: String,
+        /// Day of the month.
+        pub day_of_month: String,
+        /// Month.
+        pub month: String,
+        /// Hour.
+        pub hour: String,
+        /// Minute.
+        pub minute: String,
+    }
 }
 
-/// Relationships of a schedule.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ScheduleRelationships {
-    /// The tasks, in the panel's order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tasks: Option<Vec<Task>>,
-    /// Unknown relationships.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// Relationships of a schedule.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct ScheduleRelationships {
+        /// The tasks, in the panel's order.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tasks: Option<Vec<Task>>,
+    }
 }
 
-/// A task of a schedule (`TaskTransformer`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct Task {
-    /// Task id, used in the task routes.
-    pub id: u64,
-    /// Position in the schedule, from 1.
-    pub sequence_id: u64,
-    /// What the task does.
-    pub action: TaskAction,
-    /// The command, the power signal, or the backup's ignore list (newline-separated).
-    pub payload: String,
-    /// Seconds to wait after the previous task.
-    pub time_offset: u64,
-    /// Whether it is queued to run.
-    pub is_queued: bool,
-    /// Whether the schedule goes on when this task fails.
-    #[serde(default)]
-    pub continue_on_failure: bool,
-    /// When it was made.
-    pub created_at: String,
-    /// When it was last changed.
-    pub updated_at: String,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A task of a schedule (`TaskTransformer`).
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct Task {
+        /// Task id, used in the task routes.
+        pub id: u64,
+        /// Position in the schedule, from 1.
+        pub sequence_id: u64,
+        /// What the task does.
+        pub action: TaskAction,
+        /// The command, the power signal, or the backup's ignore list (newline-separated).
+        pub payload: String,
+        /// Seconds to wait after the previous task.
+        pub time_offset: u64,
+        /// Whether it is queued to run.
+        pub is_queued: bool,
+        /// Whether the schedule goes on when this task fails.
+        #[serde(default)]
+        pub continue_on_failure: bool,
+        /// When it was made.
+        pub created_at: String,
+        /// When it was last changed.
+        pub updated_at: String,
+    }
 }
 
 impl Task {

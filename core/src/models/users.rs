@@ -5,30 +5,27 @@ use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
-use super::Extra;
-
-/// A panel user (`UserTransformer`), e.g. an activity entry's actor.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct User {
-    /// UUID.
-    pub uuid: String,
-    /// Username.
-    pub username: String,
-    /// Email address.
-    pub email: String,
-    /// Gravatar URL.
-    #[serde(default)]
-    pub image: Option<String>,
-    /// Whether two-factor authentication is on.
-    #[serde(rename = "2fa_enabled", default)]
-    pub two_factor_enabled: bool,
-    /// When the account was made.
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// A panel user (`UserTransformer`), e.g. an activity entry's actor.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct User {
+        /// UUID.
+        pub uuid: String,
+        /// Username.
+        pub username: String,
+        /// Email address.
+        pub email: String,
+        /// Gravatar URL.
+        #[serde(default)]
+        pub image: Option<String>,
+        /// Whether two-factor authentication is on.
+        #[serde(rename = "2fa_enabled", default)]
+        pub two_factor_enabled: bool,
+        /// When the account was made.
+        #[serde(default)]
+        pub created_at: Option<String>,
+    }
 }
 
 /// A subuser of a server: a user plus their permissions on it.
@@ -50,15 +47,14 @@ impl Deref for Subuser {
     }
 }
 
-/// `permissions.get`: every permission key the panel knows.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct SystemPermissions {
-    /// Grouped on Pterodactyl, a flat list on Pelican.
-    pub permissions: PermissionSet,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// `permissions.get`: every permission key the panel knows.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct SystemPermissions {
+        /// Grouped on Pterodactyl, a flat list on Pelican.
+        pub permissions: PermissionSet,
+    }
 }
 
 /// The two shapes of the permission list.
@@ -85,19 +81,18 @@ impl PermissionSet {
     }
 }
 
-/// One permission group.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct PermissionGroup {
-    /// What the group is about.
-    #[serde(default)]
-    pub description: String,
-    /// Key (without the group prefix) → description.
-    #[serde(default)]
-    pub keys: BTreeMap<String, String>,
-    /// Unknown fields.
-    #[serde(flatten)]
-    pub extra: Extra,
+model! {
+    /// One permission group.
+    #[derive(Clone, Debug, PartialEq, Serialize)]
+    #[non_exhaustive]
+    pub struct PermissionGroup {
+        /// What the group is about.
+        #[serde(default)]
+        pub description: String,
+        /// Key (without the group prefix) → description.
+        #[serde(default)]
+        pub keys: BTreeMap<String, String>,
+    }
 }
 
 #[cfg(test)]
