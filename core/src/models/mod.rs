@@ -85,8 +85,8 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// Decodes `T` (a struct decoded by serde's derive) from `d`, answering the entries of the object
-/// whose keys `T` does not name apart, as `flatten` would have put them in `extra` (see
+/// Decodes `T` (a struct with serde's derived `Deserialize`) from `d`, and hands back apart the
+/// entries whose keys `T` does not name: what `flatten` would have put in `extra` (see
 /// [`model!`]). The object is read once, in order; only the unnamed values become `Value`s.
 pub(crate) fn with_extra<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     d: D,
@@ -113,7 +113,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Split<'_, D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_map(Named { visitor, fields, extra: self.extra })
+        self.inner.deserialize_map(Named { inner: visitor, fields, extra: self.extra })
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -126,9 +126,10 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Split<'_, D> {
     }
 }
 
-/// The twin's visitor, given only the entries it names.
-struct Named<'e, V> {
-    visitor: V,
+/// The twin's visitor (wrapping serde's) and then the object's entries (wrapping the map): in
+/// both, only the entries the twin names pass; the others are taken into `extra` on the way.
+struct Named<'e, T> {
+    inner: T,
     fields: &'static [&'static str],
     extra: &'e mut Extra,
 }
@@ -137,26 +138,19 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Named<'_, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.visitor.expecting(f)
+        self.inner.expecting(f)
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.visitor.visit_map(NamedEntries { map, fields: self.fields, extra: self.extra })
+        self.inner.visit_map(Named { inner: map, fields: self.fields, extra: self.extra })
     }
 }
 
-/// An object's entries with the unnamed ones taken out (into `extra`) as they pass.
-struct NamedEntries<'e, A> {
-    map: A,
-    fields: &'static [&'static str],
-    extra: &'e mut Extra,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for NamedEntries<'_, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Named<'_, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        while let Some(crate::shape::Key(key)) = self.map.next_key()? {
+        while let Some(crate::shape::Key(key)) = self.inner.next_key()? {
             if self.fields.contains(&key.as_ref()) {
                 return match key {
                     Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
@@ -165,14 +159,14 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for NamedEntries<'_, A> {
                 .map(Some);
             }
             // As `flatten` does: the last of a repeated key counts.
-            let value: Value = self.map.next_value()?;
+            let value: Value = self.inner.next_value()?;
             self.extra.insert(key.into_owned(), value);
         }
         Ok(None)
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.map.next_value_seed(seed)
+        self.inner.next_value_seed(seed)
     }
 }
 
