@@ -10,7 +10,7 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -37,6 +37,8 @@ pub type CallFuture<T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'static
 pub(crate) struct Shared {
     factory: Factory,
     http: OnceLock<reqwest::Client>,
+    /// Held while the pool is made, so the calls that start together make it once.
+    making: Mutex<()>,
     slots: Arc<Semaphore>,
     max_in_flight: usize,
 }
@@ -46,6 +48,7 @@ impl Shared {
         Shared {
             factory,
             http: OnceLock::new(),
+            making: Mutex::new(()),
             slots: Arc::new(Semaphore::new(max_in_flight.min(Semaphore::MAX_PERMITS))),
             max_in_flight,
         }
@@ -53,6 +56,10 @@ impl Shared {
 
     /// The pool, made on first use (it is cheap to clone and shared by every async call).
     fn http(&self) -> Result<&reqwest::Client, Failure> {
+        if let Some(http) = self.http.get() {
+            return Ok(http);
+        }
+        let _making = self.making.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(http) = self.http.get() {
             return Ok(http);
         }
@@ -170,7 +177,7 @@ impl AsyncClient {
     /// The rate-limit headers of the most recent answer (async or blocking), if the panel sent
     /// them.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self.inner.rate_limit.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.rate_limit.get()
     }
 
     /// The servers the key can see.

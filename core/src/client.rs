@@ -1,7 +1,8 @@
 //! [`Client`], [`ClientBuilder`] and the one place where requests are sent.
 
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION};
@@ -86,6 +87,31 @@ pub struct RateLimit {
     pub limit: u32,
     /// `X-RateLimit-Remaining`: requests left in the current window.
     pub remaining: u32,
+}
+
+/// The most recent [`RateLimit`] of a client, written by every call on every thread: one atomic
+/// word (`limit` high, `remaining` low, [`LastRateLimit::NONE`] before any), so that calls
+/// running at once never wait for each other on a lock.
+pub(crate) struct LastRateLimit(AtomicU64);
+
+impl LastRateLimit {
+    /// No answer carried the headers yet. (`u32::MAX` requests per window is never a limit.)
+    const NONE: u64 = u64::MAX;
+
+    pub(crate) fn new() -> LastRateLimit {
+        LastRateLimit(AtomicU64::new(Self::NONE))
+    }
+
+    pub(crate) fn set(&self, r: RateLimit) {
+        self.0.store(u64::from(r.limit) << 32 | u64::from(r.remaining), Ordering::Relaxed);
+    }
+
+    pub(crate) fn get(&self) -> Option<RateLimit> {
+        match self.0.load(Ordering::Relaxed) {
+            Self::NONE => None,
+            word => Some(RateLimit { limit: (word >> 32) as u32, remaining: word as u32 }),
+        }
+    }
 }
 
 /// The builder's settings as one JSON object, so the C and Python fronts read them the same way:
@@ -359,7 +385,7 @@ impl ClientBuilder {
                 connect_timeout: self.connect_timeout,
                 retry: self.retry,
                 max_response_bytes: self.max_response_bytes,
-                rate_limit: Mutex::new(None),
+                rate_limit: LastRateLimit::new(),
                 socket: crate::console::SocketSettings {
                     user_agent: self.user_agent,
                     ca_pems: self.ca_pems,
@@ -424,7 +450,7 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Duration,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: u64,
-    pub(crate) rate_limit: Mutex<Option<RateLimit>>,
+    pub(crate) rate_limit: LastRateLimit,
     /// What the console's websocket needs to connect as the HTTP client does (`console.rs`).
     pub(crate) socket: crate::console::SocketSettings,
 }
@@ -516,7 +542,7 @@ impl Client {
 
     /// The rate-limit headers of the most recent answer, if the panel sent them.
     pub fn rate_limit(&self) -> Option<RateLimit> {
-        *self.inner.rate_limit.lock().unwrap_or_else(|p| p.into_inner())
+        self.inner.rate_limit.get()
     }
 
     /// Calls any operation of the table by its id, with one flat JSON object of parameters:

@@ -241,7 +241,7 @@ fn note_rate_limit(inner: &Inner, headers: &HeaderMap) {
     let num =
         |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).and_then(|s| s.trim().parse().ok());
     if let (Some(limit), Some(remaining)) = (num("x-ratelimit-limit"), num("x-ratelimit-remaining")) {
-        *inner.rate_limit.lock().unwrap_or_else(|p| p.into_inner()) = Some(RateLimit { limit, remaining });
+        inner.rate_limit.set(RateLimit { limit, remaining });
     }
 }
 

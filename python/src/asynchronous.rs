@@ -2,7 +2,7 @@
 //!
 //! Each call is the core's [`AsyncClient`] future, run on the tokio runtime of
 //! pyo3-async-runtimes; the awaitable it hands to Python is an `asyncio.Future` of the running
-//! event loop, completed from there. Nothing here blocks the loop: the request, its retries
+//! event loop, completed on the loop's thread (see [`bridge`]). Nothing here blocks the loop: the request, its retries
 //! and their waits run on the runtime's threads, and the answer is turned into Python objects
 //! (or into the exception of `pterodactyl.errors`) only when it is handed over. Cancelling the
 //! asyncio task cancels the future, which drops the call (its connection is closed).
@@ -16,6 +16,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
 
+use crate::bridge;
 use crate::client::{json_params, millis, rate_limit_dict};
 use crate::convert::{to_python, PyBuilder};
 use crate::errors::{invalid_input, to_pyerr};
@@ -43,7 +44,8 @@ impl NativeAsyncClient {
     }
 }
 
-/// What a call hands back, converted on the event loop's side only when it is delivered.
+/// What a call hands back, converted to Python objects on the event loop's thread only when
+/// it is handed over.
 enum Delivered {
     /// An answer in the one shape: dicts and lists.
     Shaped(Raw),
@@ -51,29 +53,21 @@ enum Delivered {
     Bytes(Raw),
 }
 
-/// A call's outcome, success or failure, as the awaitable's result or exception.
-struct Outcome(Result<Delivered, Error>);
-
-impl<'py> IntoPyObject<'py> for Outcome {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self.0 {
-            Ok(Delivered::Shaped(raw)) => raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e)),
-            Ok(Delivered::Bytes(raw)) => Ok(PyBytes::new(py, &raw.into_bytes()).into_any()),
-            Err(e) => Err(to_pyerr(py, e)),
-        }
-    }
-}
-
 /// The awaitable of one call.
 fn awaitable<'py, F>(py: Python<'py>, call: F, deliver: fn(Raw) -> Delivered) -> PyResult<Bound<'py, PyAny>>
 where
     F: std::future::Future<Output = Result<Raw, Error>> + Send + 'static,
 {
-    pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(Outcome(call.await.map(deliver))) })
+    bridge::awaitable(py, async move {
+        let outcome = call.await.map(deliver);
+        Box::new(move |py: Python<'_>| match outcome {
+            Ok(Delivered::Shaped(raw)) => {
+                raw.build(&mut PyBuilder::new(py)).map(Bound::unbind).map_err(|e| to_pyerr(py, e))
+            }
+            Ok(Delivered::Bytes(raw)) => Ok(PyBytes::new(py, &raw.into_bytes()).into_any().unbind()),
+            Err(e) => Err(to_pyerr(py, e)),
+        }) as bridge::Handover
+    })
 }
 
 #[pymethods]
@@ -175,23 +169,6 @@ pub struct AsyncPageIterator {
     pages: Arc<tokio::sync::Mutex<PageStream<Value>>>,
 }
 
-/// The next item, or the end (`StopAsyncIteration`), or the error that ended the walk.
-struct NextItem(Option<Result<Value, Error>>);
-
-impl<'py> IntoPyObject<'py> for NextItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        match self.0 {
-            None => Err(PyStopAsyncIteration::new_err(())),
-            Some(Ok(item)) => to_python(py, &item),
-            Some(Err(e)) => Err(to_pyerr(py, e)),
-        }
-    }
-}
-
 #[pymethods]
 impl AsyncPageIterator {
     fn __aiter__(slf: Py<Self>) -> Py<Self> {
@@ -200,9 +177,13 @@ impl AsyncPageIterator {
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pages = Arc::clone(&self.pages);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        bridge::awaitable(py, async move {
             let next = pages.lock().await.next().await;
-            Ok(NextItem(next))
+            Box::new(move |py: Python<'_>| match next {
+                None => Err(PyStopAsyncIteration::new_err(())),
+                Some(Ok(item)) => to_python(py, &item).map(Bound::unbind),
+                Some(Err(e)) => Err(to_pyerr(py, e)),
+            }) as bridge::Handover
         })
     }
 

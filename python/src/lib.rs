@@ -6,6 +6,7 @@
 //! the `pterodactyl-client` crate.
 
 mod asynchronous;
+mod bridge;
 mod client;
 mod console;
 mod convert;

@@ -22,6 +22,10 @@
 #                         figure: a cross-CPU wake-up costs more than a whole call on some VMs);
 #                         none: let the scheduler place everything
 #   BENCH_SERVE=1         start nginx, print its URLs and serve until stopped (for profiling)
+#   BENCH_ASYNC=0         skip the async part (500 servers' resources, 64 calls in flight,
+#                         tests/bench/async.py); BENCH_ASYNC=only runs nothing else
+#   BENCH_ASYNC_ROUNDS=5  BENCH_ASYNC_BATCHES=5   its rounds, and measured batches per round
+#   BENCH_ASYNC_CLIENTS=...  its rows, a comma list (see async.py --help)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -90,6 +94,7 @@ fi
 
 # The C library: a release build of the ffi crate; the C bench links it (skipped if not there yet).
 C_BIN=""
+C_ASYNC_BIN=""
 C_SKIP=""
 HEADER="$ROOT/include/pterodactyl.h"
 if ! grep -rqs ptero_client_new "$ROOT/ffi/src" || ! grep -qs ptero_client_new "$HEADER"; then
@@ -110,6 +115,11 @@ else
          -o "$C_BIN" -L "$LIBDIR" -Wl,-rpath,"$LIBDIR" -lpterodactyl -lpthread 2>"$BENCH_TARGET_DIR/c/cc.log"; then
       C_SKIP="the C bench does not compile against include/pterodactyl.h (see $BENCH_TARGET_DIR/c/cc.log)"
       C_BIN=""
+    fi
+    C_ASYNC_BIN="$BENCH_TARGET_DIR/c/ptero-async-bench-c"
+    if [ -n "$C_BIN" ] && ! cc -std=c11 -O2 -g -Wall -Wextra -D_GNU_SOURCE -I "$ROOT/include" "$HERE/async_bench.c" \
+         -o "$C_ASYNC_BIN" -L "$LIBDIR" -Wl,-rpath,"$LIBDIR" -lpterodactyl -lpthread 2>"$BENCH_TARGET_DIR/c/async-cc.log"; then
+      C_ASYNC_BIN=""
     fi
   fi
 fi
@@ -241,7 +251,29 @@ args=(
 [ -z "${BENCH_CLIENTS:-}" ] || args+=(--clients "$BENCH_CLIENTS")
 [ -z "${BENCH_OPS:-}" ] || args+=(--ops "$BENCH_OPS")
 [ -z "${BENCH_PROTOS:-}" ] || args+=(--protos "$BENCH_PROTOS")
-"$PY" "$HERE/bench.py" "${args[@]}"
+ASYNC="${BENCH_ASYNC:-1}"
+[ "$ASYNC" = only ] || "$PY" "$HERE/bench.py" "${args[@]}"
+# The async part: 500 servers' resources with 64 calls in flight, on the same nginx.
+if [ "$ASYNC" != 0 ]; then
+  async_args=(
+    --http "http://127.0.0.1:$HTTP_PORT"
+    --https "https://127.0.0.1:$HTTPS_PORT"
+    --ca "$WORK/ca.pem"
+    --rust "$BENCH_TARGET_DIR/release/ptero-async-bench"
+    --venv-python "$VPY"
+    --rounds "${BENCH_ASYNC_ROUNDS:-5}"
+    --batches "${BENCH_ASYNC_BATCHES:-5}"
+    --threads "${BENCH_THREADS:-8}"
+  )
+  if [ -n "$C_ASYNC_BIN" ]; then async_args+=(--c "$C_ASYNC_BIN")
+  else async_args+=(--skip-c "${C_SKIP:-async_bench.c does not compile (see $BENCH_TARGET_DIR/c/async-cc.log)}"); fi
+  [ -z "$PY_SKIP" ] || async_args+=(--skip-python "$PY_SKIP")
+  [ -z "${BENCH_PROTOS:-}" ] || async_args+=(--protos "$BENCH_PROTOS")
+  [ -z "${BENCH_ASYNC_CLIENTS:-}" ] || async_args+=(--clients "$BENCH_ASYNC_CLIENTS")
+  [ "${BENCH_OUT:-}" != - ] || async_args+=(--out -)
+  "$PY" "$HERE/async.py" "${async_args[@]}"
+fi
+[ "$ASYNC" != only ] || exit 0
 BENCH_PYTHON="$VPY" BENCH_SKIP_BUILD="$SKIP_BUILD" TARGET_DIR="$TARGET_DIR" BENCH_TARGET_DIR="$BENCH_TARGET_DIR" "$HERE/console.sh"
 # The transfer bench (1 GiB down and up per surface, next to curl; BENCH_TRANSFER=0 skips it).
 [ "${BENCH_TRANSFER:-1}" = 0 ] || BENCH_SKIP_BUILD="$SKIP_BUILD" TARGET_DIR="$TARGET_DIR" BENCH_TARGET_DIR="$BENCH_TARGET_DIR" BENCH_VENV="$VENV" "$HERE/transfer.sh"

@@ -230,3 +230,43 @@ def test_errors_are_the_blocking_clients_exceptions(panel: Panel, client: pterod
             assert aclient.rate_limit is not None
 
     asyncio.run(main())
+
+
+def test_a_burst_of_calls_each_gets_its_own_answer(panel: Panel, client: pterodactyl.Client) -> None:
+    # Answers finishing together are handed over to the loop in one batch: each must still
+    # reach the call that asked, errors included.
+    identifiers = [s["identifier"] for s in client.servers.list()["data"]]
+    asked = [identifiers[i % len(identifiers)] if i % 7 else f"nothere{i % 10}" for i in range(120)]
+
+    async def main() -> list[Any]:
+        async with pterodactyl.AsyncClient(panel.url, OWNER_KEY, max_retries=0) as aclient:
+            return await asyncio.gather(*(aclient.server(i).details() for i in asked), return_exceptions=True)
+
+    answers = asyncio.run(main())
+    for identifier, answer in zip(asked, answers):
+        if identifier.startswith("nothere"):
+            assert isinstance(answer, pterodactyl.NotFoundError), (identifier, answer)
+        else:
+            assert answer["identifier"] == identifier
+
+
+def test_one_client_serves_event_loops_in_several_threads_and_one_after_another(panel: Panel) -> None:
+    import threading
+
+    aclient = pterodactyl.AsyncClient(panel.url, OWNER_KEY)
+
+    async def states() -> list[str]:
+        answers = await asyncio.gather(*(aclient.server(SURVIVAL).resources() for _ in range(20)))
+        return [a["current_state"] for a in answers]
+
+    results: list[list[str]] = []
+    threads = [threading.Thread(target=lambda: results.append(asyncio.run(states()))) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    # A fresh loop after the others were closed.
+    results.append(asyncio.run(states()))
+    asyncio.run(aclient.close())
+    assert len(results) == 4
+    assert all(len(r) == 20 and len(set(r)) == 1 for r in results)
