@@ -7,7 +7,8 @@ on the Rust core's own runtime and completes on the caller's event loop, never b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from . import _native
@@ -20,6 +21,22 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 __all__ = ["AsyncClient", "AsyncServerHandle"]
+
+
+class _PendingCall(asyncio.Future):  # type: ignore[type-arg]
+    """The awaitable of one native call: an asyncio future of the running loop, completed on
+    the loop's thread, whose ``cancel`` also stops the call (a cancelled task cancels the future
+    it waits on, so cancelling the task abandons the request)."""
+
+    __slots__ = ("_abort",)
+
+    _abort: Callable[[], None]
+
+    def cancel(self, msg: Any = None) -> bool:
+        if self.done():
+            return False
+        self._abort()
+        return super().cancel(msg)
 
 
 class AsyncClient(_AsyncClientOps):

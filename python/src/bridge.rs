@@ -7,7 +7,8 @@
 //! GIL at all: the runtime thread queues its outcome in the loop's [`Inbox`] and, if the inbox
 //! was empty, writes one byte to a socket the loop watches (`loop.add_reader`). The loop then
 //! hands over every queued outcome in one go, converting each answer to Python objects on its
-//! own thread: one wake-up for a whole burst of answers.
+//! own thread: one wake-up for a whole burst of answers. The awaitable is a `_PendingCall`, an
+//! asyncio future whose `cancel` stops the call's task (no done-callback to schedule per call).
 //!
 //! Where a loop cannot watch a socket (Windows' proactor loop) or cannot be weakly referenced,
 //! calls fall back to `future_into_py`, which behaves the same, only slower.
@@ -18,7 +19,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyTuple;
+use pyo3::types::PyWeakrefReference;
+use std::cell::RefCell;
 
 /// Turns a finished call's outcome into the awaitable's result (`Ok`) or exception (`Err`).
 /// Runs on the event loop's thread, with the GIL.
@@ -33,16 +35,16 @@ where
     let event_loop = running_loop(py)?;
     match inbox_of(&event_loop)? {
         Some(inbox) => {
-            let future = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
+            // `_PendingCall` is an asyncio future of the running loop whose `cancel` also aborts
+            // the call's task (asyncio cancels the future a cancelled task waits on).
+            static PENDING_CALL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+            let future = PENDING_CALL.import(py, "pterodactyl._async_client", "_PendingCall")?.call0()?;
             let waiting = future.clone().unbind();
             let task = pyo3_async_runtimes::tokio::get_runtime().spawn(async move {
                 let handover = call.await;
                 inbox.deliver(waiting, handover);
             });
-            // Once the future is done (cancelled, or completed by the inbox), the task has
-            // nothing left to do: aborting it drops a cancelled call.
-            future
-                .call_method1(pyo3::intern!(py, "add_done_callback"), (AbortOnDone(task.abort_handle()),))?;
+            future.setattr(pyo3::intern!(py, "_abort"), Abort(task.abort_handle()))?;
             Ok(future)
         }
         None => pyo3_async_runtimes::tokio::future_into_py(py, async move { Ok(Slow(call.await)) }),
@@ -58,8 +60,31 @@ fn running_loop<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
 /// The inbox of `event_loop`, made (and registered with the loop) on its first call; `None`
 /// where the loop cannot have one.
 fn inbox_of(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Arc<Inbox>>> {
+    thread_local! {
+        /// The loop this thread called from last (weakly) and its inbox: the registry's answer
+        /// without asking it, on every call but the first of a loop.
+        static LAST: RefCell<Option<(Py<PyWeakrefReference>, Option<Arc<Inbox>>)>> = const { RefCell::new(None) };
+    }
     let py = event_loop.py();
-    // loop → InboxHandle, forgotten with the loop.
+    let hit = LAST.with_borrow(|last| {
+        last.as_ref()
+            .filter(|(weak, _)| weak.bind(py).upgrade().is_some_and(|l| l.is(event_loop)))
+            .map(|(_, inbox)| inbox.clone())
+    });
+    if let Some(inbox) = hit {
+        return Ok(inbox);
+    }
+    let inbox = registered_inbox(event_loop)?;
+    if let Ok(weak) = PyWeakrefReference::new(event_loop) {
+        LAST.set(Some((weak.unbind(), inbox.clone())));
+    }
+    Ok(inbox)
+}
+
+/// The registry's inbox of `event_loop` (a weak mapping, forgotten with the loop), made on the
+/// loop's first call.
+fn registered_inbox(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Arc<Inbox>>> {
+    let py = event_loop.py();
     static INBOXES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let inboxes = INBOXES
         .get_or_try_init(py, || {
@@ -169,14 +194,13 @@ impl Drain {
     }
 }
 
-/// A future's done-callback that aborts the task of its call.
+/// Stops the task of a call: what `_PendingCall.cancel` calls.
 #[pyclass(frozen, module = "pterodactyl._native")]
-struct AbortOnDone(tokio::task::AbortHandle);
+struct Abort(tokio::task::AbortHandle);
 
 #[pymethods]
-impl AbortOnDone {
-    #[pyo3(signature = (*_args))]
-    fn __call__(&self, _args: &Bound<'_, PyTuple>) {
+impl Abort {
+    fn __call__(&self) {
         self.0.abort();
     }
 }
