@@ -57,13 +57,16 @@ fn running_loop<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
     GET_RUNNING_LOOP.import(py, "asyncio", "get_running_loop")?.call0()
 }
 
+/// A loop's inbox, or `None` when the loop cannot have one.
+type LoopInbox = Option<Arc<Inbox>>;
+
 /// The inbox of `event_loop`, made (and registered with the loop) on its first call; `None`
 /// where the loop cannot have one.
-fn inbox_of(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Arc<Inbox>>> {
+fn inbox_of(event_loop: &Bound<'_, PyAny>) -> PyResult<LoopInbox> {
     thread_local! {
         /// The loop this thread called from last (weakly) and its inbox: the registry's answer
         /// without asking it, on every call but the first of a loop.
-        static LAST: RefCell<Option<(Py<PyWeakrefReference>, Option<Arc<Inbox>>)>> = const { RefCell::new(None) };
+        static LAST: RefCell<Option<(Py<PyWeakrefReference>, LoopInbox)>> = const { RefCell::new(None) };
     }
     let py = event_loop.py();
     let hit = LAST.with_borrow(|last| {
@@ -83,7 +86,7 @@ fn inbox_of(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Arc<Inbox>>> {
 
 /// The registry's inbox of `event_loop` (a weak mapping, forgotten with the loop), made on the
 /// loop's first call.
-fn registered_inbox(event_loop: &Bound<'_, PyAny>) -> PyResult<Option<Arc<Inbox>>> {
+fn registered_inbox(event_loop: &Bound<'_, PyAny>) -> PyResult<LoopInbox> {
     let py = event_loop.py();
     static INBOXES: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let inboxes = INBOXES
