@@ -13,6 +13,7 @@
 //! Where a loop cannot watch a socket (Windows' proactor loop) or cannot be weakly referenced,
 //! calls fall back to `future_into_py`, which behaves the same, only slower.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -20,7 +21,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyWeakrefReference;
-use std::cell::RefCell;
 
 /// Turns a finished call's outcome into the awaitable's result (`Ok`) or exception (`Err`).
 /// Runs on the event loop's thread, with the GIL.
