@@ -110,10 +110,10 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Split<'_, D> {
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        fields: &'static [&'static str],
+        _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.inner.deserialize_map(Named { inner: visitor, fields, extra: self.extra })
+        self.inner.deserialize_map(Named { inner: visitor, extra: self.extra, key: None })
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
@@ -126,15 +126,18 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Split<'_, D> {
     }
 }
 
-/// The twin's visitor (wrapping serde's) and then the object's entries (wrapping the map): in
-/// both, only the entries the twin names pass; the others are taken into `extra` on the way.
-struct Named<'e, T> {
+/// The twin's visitor (wrapping serde's) and then the object's entries (wrapping the map). Every
+/// key goes to the twin's own field matching; a key it does not name is one whose value it skips
+/// (`deserialize_ignored_any`, which is how a derived struct skips an unknown field), and
+/// [`Unnamed`] decodes that value into `extra` instead. No key is matched twice.
+struct Named<'e, 'de, T> {
     inner: T,
-    fields: &'static [&'static str],
     extra: &'e mut Extra,
+    /// The key whose value comes next.
+    key: Option<Cow<'de, str>>,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for Named<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for Named<'_, 'de, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -142,31 +145,83 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Named<'_, V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.inner.visit_map(Named { inner: map, fields: self.fields, extra: self.extra })
+        self.inner.visit_map(Named { inner: map, extra: self.extra, key: None })
     }
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Named<'_, A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Named<'_, 'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        while let Some(crate::shape::Key(key)) = self.inner.next_key()? {
-            if self.fields.contains(&key.as_ref()) {
-                return match key {
-                    Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
-                    Cow::Owned(key) => seed.deserialize(key.into_deserializer()),
-                }
-                .map(Some);
-            }
-            // As `flatten` does: the last of a repeated key counts.
-            let value: Value = self.inner.next_value()?;
-            self.extra.insert(key.into_owned(), value);
-        }
-        Ok(None)
+        let Some(crate::shape::Key(key)) = self.inner.next_key()? else {
+            return Ok(None);
+        };
+        let field = match key {
+            Cow::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
+            Cow::Owned(ref key) => seed.deserialize(key.as_str().into_deserializer()),
+        }?;
+        self.key = Some(key);
+        Ok(Some(field))
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        self.inner.next_value_seed(seed)
+        let key = self.key.take();
+        self.inner.next_value_seed(Unnamed { seed, key, extra: self.extra })
+    }
+}
+
+/// An entry's value, as the twin asks for it: passed on untouched, unless the twin skips it.
+struct Unnamed<'e, 'de, S> {
+    seed: S,
+    key: Option<Cow<'de, str>>,
+    extra: &'e mut Extra,
+}
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Unnamed<'_, 'de, S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.seed.deserialize(Unnamed { seed: d, key: self.key, extra: self.extra })
+    }
+}
+
+/// Forwards a `Deserializer` method to the wrapped one.
+macro_rules! forward {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
+            self.seed.$method($($arg,)* visitor)
+        }
+    )*};
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unnamed<'_, 'de, D> {
+    type Error = D::Error;
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        let value = Value::deserialize(self.seed)?;
+        if let Some(key) = self.key {
+            // As `flatten` does: the last of a repeated key counts.
+            self.extra.insert(key.into_owned(), value);
+        }
+        visitor.visit_unit()
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.seed.is_human_readable()
+    }
+
+    forward! {
+        deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
+        deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
+        deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
+        deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
+        deserialize_string(); deserialize_bytes(); deserialize_byte_buf(); deserialize_option();
+        deserialize_unit(); deserialize_unit_struct(name: &'static str);
+        deserialize_newtype_struct(name: &'static str); deserialize_seq();
+        deserialize_tuple(len: usize); deserialize_tuple_struct(name: &'static str, len: usize);
+        deserialize_map(); deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+        deserialize_identifier();
     }
 }
 
@@ -238,4 +293,37 @@ where
     };
     assert_eq!(serde_json::to_value(&model).unwrap(), sample, "serializing changed the shape");
     model
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Unknown keys reach `extra` and known ones their field, however the key is written (an
+    /// escaped key is decoded, not borrowed) and whichever way the object is read: straight from
+    /// the bytes, or from a `Value`.
+    #[test]
+    fn keys_go_to_their_field_or_to_extra() {
+        let text = r#"{"total":5,"c\u006funt":2,"per_page":2,"current_page":1,"total_pages":3,
+            "links":{"next":"?page=2"},"ne\u0077_key":[1],"links":"last wins"}"#;
+        let from_bytes: Pagination = serde_json::from_str(text).unwrap();
+        let from_value: Pagination =
+            serde_json::from_value(serde_json::from_str::<Value>(text).unwrap()).unwrap();
+        for p in [from_bytes, from_value] {
+            assert_eq!((p.total, p.count, p.per_page, p.total_pages), (5, 2, 2, 3));
+            assert_eq!(p.extra.len(), 2, "{:?}", p.extra);
+            assert_eq!(p.extra["new_key"], serde_json::json!([1]));
+            assert_eq!(p.extra["links"], "last wins");
+        }
+    }
+
+    /// A field the model names keeps its own errors: the wrong type is not taken into `extra`.
+    #[test]
+    fn a_named_field_of_the_wrong_type_fails() {
+        let e = serde_json::from_str::<Pagination>(
+            r#"{"total":"5","count":2,"per_page":2,"current_page":1,"total_pages":3}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("invalid type: string \"5\", expected u64"), "{e}");
+    }
 }
