@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 OWNER_KEY = "ptlc_ownerkey001S3cretOwnerKeyForTheFakePanel001"
+# The offline client's key in fuzz/src/lib.rs.
+FUZZ_KEY = "ptlc_fuzzkey0000000000000000000000000000000000"
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 # operation id -> path under /api/client (GET only: no state is changed)
@@ -175,6 +177,10 @@ def main() -> None:
         "api-key-delete": ("account.api_keys.delete", {"identifier": "."}),
         "unknown-param": ("server.get", {"server": "d3aac109", "serv": 1}),
         "wrong-types": ("server.allocations.set_notes", {"server": 5, "allocation": "x", "notes": [1]}),
+        # The key (fuzz/src/lib.rs's OFFLINE_KEY) passed by mistake, as a name and as a value:
+        # the errors naming them must not show it.
+        "key-as-param": ("server.power", {FUZZ_KEY: "start"}),
+        "key-as-value": ("server.power", {"server": "d3aac109", "signal": FUZZ_KEY}),
     }
     for name, (op, params) in prepares.items():
         write("prepare", name, op.encode() + b"\0" + json.dumps(params).encode())

@@ -215,7 +215,7 @@ impl AsyncClient {
 
     /// Like [`Client::call_raw`]: the answer undecoded, for a front that builds its own objects.
     pub fn call_raw(&self, op_id: &str, params: Value) -> impl Future<Output = Result<Raw>> + Send + 'static {
-        self.run(ops::lookup(op_id), params_object(params), None, None)
+        self.run(crate::exec::lookup(&self.inner, op_id), params_object(params), None, None)
     }
 
     /// Like [`Client::call_raw_with_content`]: `content` is the raw request body.
@@ -225,7 +225,7 @@ impl AsyncClient {
         params: Value,
         content: Vec<u8>,
     ) -> impl Future<Output = Result<Raw>> + Send + 'static {
-        self.run(ops::lookup(op_id), params_object(params), Some(content), None)
+        self.run(crate::exec::lookup(&self.inner, op_id), params_object(params), Some(content), None)
     }
 
     /// Like [`Client::call_op`], for an operation row of the table.
@@ -248,13 +248,13 @@ impl AsyncClient {
         params: Value,
     ) -> Result<impl Future<Output = Result<Raw>> + Send + 'static> {
         let slot = self.inner.asynchronous.try_slot()?;
-        Ok(self.run(ops::lookup(op_id), params_object(params), None, Some(slot)))
+        Ok(self.run(crate::exec::lookup(&self.inner, op_id), params_object(params), None, Some(slot)))
     }
 
     /// Like [`Client::iter_values`]: every item of a paginated operation, as a [`PageStream`]
     /// fetching pages as it goes, with every parameter sent with each page.
     pub fn iter_values(&self, op_id: &str, params: Value) -> Result<PageStream<Value>> {
-        Ok(PageStream::new(self.clone(), paginated(op_id)?, params_object(params)?))
+        Ok(PageStream::new(self.clone(), paginated(&self.inner, op_id)?, params_object(params)?))
     }
 
     /// The async driver of [`Call`]: checks the parameters, waits for a place among the calls in

@@ -564,7 +564,7 @@ impl Client {
     /// own objects from it with [`Raw::build`] (the Python package builds dicts and lists in one
     /// pass). Every check, retry and error is the same as `call`'s.
     pub fn call_raw(&self, op_id: &str, params: Value) -> Result<Raw> {
-        self.execute(ops::lookup(op_id)?, params_object(params)?)
+        self.execute(crate::exec::lookup(&self.inner, op_id)?, params_object(params)?)
     }
 
     /// Like [`Client::call`], for an operation row already looked up.
@@ -605,7 +605,7 @@ impl Client {
     /// (`server.files.write`): `content` is the body, byte for byte, and `params` must not
     /// carry `content` as well.
     pub fn call_raw_with_content(&self, op_id: &str, params: Value, content: Vec<u8>) -> Result<Raw> {
-        let op = ops::lookup(op_id)?;
+        let op = crate::exec::lookup(&self.inner, op_id)?;
         self.execute_with(op, params_object(params)?, Some(content))
     }
 

@@ -63,7 +63,8 @@ impl<'o> Call<'o> {
         timeout: Option<Duration>,
     ) -> Result<Call<'o>> {
         let (timeout, effective_timeout) = timeout_for(inner, op, timeout)?;
-        let prepared = request::prepare(&inner.base, op, params, content)?;
+        let prepared =
+            request::prepare(&inner.base, op, params, content).map_err(|e| scrub_error(inner, e))?;
         let body = prepared.body.map(|b| match b {
             PreparedBody::Json(bytes) => ("application/json", Bytes::from(bytes)),
             PreparedBody::Raw(bytes) => ("application/octet-stream", Bytes::from(bytes)),
@@ -283,16 +284,25 @@ fn scrub(inner: &Inner, text: &str) -> String {
     }
 }
 
-/// Removes the key from a decoding error: serde names the value it could not read, and a panel
-/// (or a proxy) that echoes the request may have put the key there (the fuzz target `answer`
-/// found it). Every typed decoding of an answer goes through this.
+/// Removes the key from an error that names what it was given. A decoding error names the value
+/// serde could not read, and a panel (or a proxy) that echoes the request may have put the key
+/// there (the fuzz target `answer` found it); every typed decoding of an answer goes through
+/// this. An invalid-input error names what the caller passed (an operation id, a parameter's
+/// name or value), and a caller who passed the key by mistake must not find it in a log (the
+/// fuzz target `prepare` found a parameter named after it); every call's checks go through this.
 pub(crate) fn scrub_error(inner: &Inner, err: Error) -> Error {
     match err {
         Error::Decode { path, message } => {
             Error::Decode { path: scrub(inner, &path), message: scrub(inner, &message) }
         }
+        Error::InvalidInput(message) => Error::InvalidInput(scrub(inner, &message)),
         other => other,
     }
+}
+
+/// [`ops::lookup`], its error scrubbed of the key (see [`scrub_error`]).
+pub(crate) fn lookup(inner: &Inner, op_id: &str) -> Result<&'static Operation> {
+    ops::lookup(op_id).map_err(|e| scrub_error(inner, e))
 }
 
 /// Scrubs every text of the panel's error entries: a proxy or panel that echoes the request

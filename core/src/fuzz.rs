@@ -35,8 +35,11 @@ fn offline() -> &'static Client {
 pub fn prepare(op_id: &str, params: &[u8]) -> Result<(String, Option<Vec<u8>>)> {
     let params: Value =
         serde_json::from_slice(params).map_err(|e| Error::invalid(format!("not JSON: {e}")))?;
-    let op = ops::lookup(op_id)?;
-    let prepared = request::prepare(BASE, op, params_object(params)?, None)?;
+    // The checks as a call makes them, with the offline client's key scrubbed from their errors.
+    let inner = &offline().inner;
+    let op = crate::exec::lookup(inner, op_id)?;
+    let prepared = request::prepare(BASE, op, params_object(params)?, None)
+        .map_err(|e| crate::exec::scrub_error(inner, e))?;
     let body = prepared.body.map(|b| match b {
         PreparedBody::Json(bytes) | PreparedBody::Raw(bytes) => bytes,
     });

@@ -238,3 +238,34 @@ fn a_typed_decoding_error_never_shows_a_key_the_panel_echoed() {
         other => panic!("expected a decoding error, got {other:?}"),
     }
 }
+
+#[test]
+fn an_input_error_never_shows_a_key_the_caller_passed_by_mistake() {
+    // Found by the `prepare` fuzz target: the checks name what the caller passed (a parameter's
+    // name or value, an operation id), and a key pasted into the wrong place must not reach a
+    // log. Every check fails before anything is sent: the address is never contacted.
+    let client = Client::new("http://127.0.0.1:9", OWNER_KEY).unwrap();
+    let blocking = [
+        client.call("server.power", json!({ OWNER_KEY: "start" })),
+        client.call("server.power", json!({ "server": "d3aac109", "signal": OWNER_KEY })),
+        client.call(OWNER_KEY, json!({})),
+        client.iter_values(OWNER_KEY, json!({})).map(|_| Value::Null),
+    ];
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let async_client = client.to_async();
+    let asynchronous = [
+        runtime.block_on(async_client.call("server.power", json!({ OWNER_KEY: "start" }))),
+        runtime.block_on(async_client.call(OWNER_KEY, json!({}))),
+        async_client.iter_values(OWNER_KEY, json!({})).map(|_| Value::Null),
+    ];
+    for outcome in blocking.into_iter().chain(asynchronous) {
+        match outcome {
+            Err(err @ Error::InvalidInput(_)) => {
+                let text = format!("{err} {err:?}");
+                assert!(!text.contains(OWNER_KEY), "{text}");
+                assert!(text.contains("<redacted>"), "{text}");
+            }
+            other => panic!("expected an invalid-input error, got {other:?}"),
+        }
+    }
+}

@@ -254,13 +254,13 @@ impl Client {
     /// every parameter (filters, includes, `per_page`) with each page. Items come in the one
     /// JSON shape.
     pub fn iter_values(&self, op_id: &str, params: Value) -> Result<PageIter<Value>> {
-        Ok(PageIter::new(self.clone(), paginated(op_id)?, crate::client::params_object(params)?))
+        Ok(PageIter::new(self.clone(), paginated(&self.inner, op_id)?, crate::client::params_object(params)?))
     }
 }
 
 /// The operation `op_id`, which must be paginated.
-pub(crate) fn paginated(op_id: &str) -> Result<&'static ops::Operation> {
-    let op = ops::find(op_id).ok_or_else(|| Error::invalid(format!("unknown operation {op_id:?}")))?;
+pub(crate) fn paginated(inner: &crate::client::Inner, op_id: &str) -> Result<&'static ops::Operation> {
+    let op = crate::exec::lookup(inner, op_id)?;
     if !op.paginated {
         return Err(Error::invalid(format!("operation `{op_id}` is not paginated")));
     }
