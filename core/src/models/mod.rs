@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 /// in a tree of its own before decoding the struct from it: for a page of 100 servers that was
 /// a third of the typed decode (`ptero-bench decode`). Here serde's derive decodes a twin of the
 /// struct without `extra` (the same fields, types and field attributes, so the same rules and
-/// error messages), and [`with_extra`] hands it the named keys and keeps the others.
+/// error messages), and [`with_extra`] keeps the values of the keys the twin skips.
 macro_rules! model {
     (
         $(#[$meta:meta])*
@@ -166,13 +166,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Named<'_, 'de, A> {
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         let key = self.key.take();
-        self.inner.next_value_seed(Unnamed { seed, key, extra: self.extra })
+        self.inner.next_value_seed(Unnamed { inner: seed, key, extra: self.extra })
     }
 }
 
 /// An entry's value, as the twin asks for it: passed on untouched, unless the twin skips it.
+/// It wraps the twin's seed, and then (once the map hands over the value's deserializer) that
+/// deserializer.
 struct Unnamed<'e, 'de, S> {
-    seed: S,
+    inner: S,
     key: Option<Cow<'de, str>>,
     extra: &'e mut Extra,
 }
@@ -181,7 +183,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Unnamed<'_, 'de, S> 
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Unnamed { seed: d, key: self.key, extra: self.extra })
+        self.inner.deserialize(Unnamed { inner: d, key: self.key, extra: self.extra })
     }
 }
 
@@ -189,7 +191,7 @@ impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Unnamed<'_, 'de, S> 
 macro_rules! forward {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
-            self.seed.$method($($arg,)* visitor)
+            self.inner.$method($($arg,)* visitor)
         }
     )*};
 }
@@ -198,7 +200,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unnamed<'_, 'de, D> {
     type Error = D::Error;
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        let value = Value::deserialize(self.seed)?;
+        let value = Value::deserialize(self.inner)?;
         if let Some(key) = self.key {
             // As `flatten` does: the last of a repeated key counts.
             self.extra.insert(key.into_owned(), value);
@@ -207,7 +209,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Unnamed<'_, 'de, D> {
     }
 
     fn is_human_readable(&self) -> bool {
-        self.seed.is_human_readable()
+        self.inner.is_human_readable()
     }
 
     forward! {
