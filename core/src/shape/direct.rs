@@ -122,7 +122,9 @@ impl<'de> Visitor<'de> for ListValue<'_> {
         let data = map.next_value_seed(ShapedSeed { seed: PhantomData::<Value>, ctx: Ctx::Data, st })?;
         let mut meta = None;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if k != "meta" {
+            if k == "object" || k == "data" {
+                return Err(st.unusual());
+            } else if k != "meta" {
                 map.next_value::<IgnoredAny>()?;
             } else if meta.replace(map.next_value::<Value>()?).is_some() {
                 return Err(st.unusual());
@@ -692,7 +694,7 @@ impl<'de, V: Visitor<'de>> Env<'_, 'de, V> {
         };
         match &*first {
             "null_resource" => {
-                drain(&mut map)?;
+                rest(&mut map, st, &["object"])?;
                 if self.optional() {
                     self.v.visit_none()
                 } else {
@@ -719,7 +721,7 @@ impl<'de, V: Visitor<'de>> Env<'_, 'de, V> {
         }
         // An `Option` is asked of the inner value, which says `None` for a `null` there.
         let out = map.next_value_seed(Pending { v: self.v, how: self.how, ctx, st })?;
-        drain(&mut map)?;
+        rest(&mut map, st, &["object", key])?;
         Ok(out)
     }
 
@@ -738,12 +740,8 @@ impl<'de, V: Visitor<'de>> Env<'_, 'de, V> {
             _ => return Err(st.unusual()),
         }
         let out = map.next_value_seed(Pending { v: self.v, how: self.how, ctx: Ctx::Attrs(None), st })?;
-        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if k == "meta" {
-                return Err(st.unusual());
-            }
-            map.next_value::<IgnoredAny>()?;
-        }
+        // A `meta` would have to be merged into the attributes already handed out.
+        rest(&mut map, st, &["object", "attributes", "meta"])?;
         Ok(out)
     }
 
@@ -765,12 +763,7 @@ impl<'de, V: Visitor<'de>> Env<'_, 'de, V> {
             // An array, so there must be no `meta` (else the shape is an object).
             Call::Seq => {
                 let out = map.next_value_seed(Pending { v: self.v, how: Call::Seq, ctx: Ctx::Data, st })?;
-                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-                    if k == "meta" {
-                        return Err(st.unusual());
-                    }
-                    map.next_value::<IgnoredAny>()?;
-                }
+                rest(&mut map, st, &["object", "data", "meta"])?;
                 Ok(out)
             }
             // An object, so there must be a `meta`.
@@ -1016,6 +1009,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for DocList<'_, A> {
                     }
                     return seed.deserialize(KeyDe::new(k)).map(Some);
                 }
+                Some(Key(k)) if k == "object" || k == "data" => return Err(self.st.unusual()),
                 Some(_) => {
                     self.map.next_value::<IgnoredAny>()?;
                 }
@@ -1106,9 +1100,18 @@ impl<'de> Visitor<'de> for NameSeed<'_> {
     }
 }
 
-/// Reads the rest of a map without keeping it.
-fn drain<'de, A: MapAccess<'de>>(map: &mut A) -> std::result::Result<(), A::Error> {
-    while map.next_key::<IgnoredAny>()?.is_some() {
+/// Reads the rest of an envelope without keeping it. One of the keys that decided how it was
+/// unwrapped (`decided`) coming again is unusual: in a tree the last of a repeated key counts,
+/// which streaming has already passed (the fuzz target `answer` found a second `data`).
+fn rest<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    st: &State,
+    decided: &[&str],
+) -> std::result::Result<(), A::Error> {
+    while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+        if decided.contains(&&*k) {
+            return Err(st.unusual());
+        }
         map.next_value::<IgnoredAny>()?;
     }
     Ok(())
@@ -1259,7 +1262,7 @@ impl<'de> Write<'_, '_, 'de> {
         };
         let (key, ctx) = match &*name {
             "null_resource" => {
-                drain(&mut map)?;
+                rest(&mut map, st, &["object"])?;
                 self.out.push_str("null");
                 return Ok(());
             }
@@ -1271,7 +1274,7 @@ impl<'de> Write<'_, '_, 'de> {
             _ => return Err(st.unusual()),
         }
         map.next_value_seed(self.sub(ctx))?;
-        drain(&mut map)
+        rest(&mut map, st, &["object", key])
     }
 
     fn doc_item<A: MapAccess<'de>>(mut self, mut map: A) -> std::result::Result<(), A::Error> {
@@ -1288,13 +1291,7 @@ impl<'de> Write<'_, '_, 'de> {
             _ => return Err(st.unusual()),
         }
         map.next_value_seed(self.sub(Ctx::Attrs(None)))?;
-        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if k == "meta" {
-                return Err(st.unusual());
-            }
-            map.next_value::<IgnoredAny>()?;
-        }
-        Ok(())
+        rest(&mut map, st, &["object", "attributes", "meta"])
     }
 
     fn doc_list<A: MapAccess<'de>>(mut self, mut map: A) -> std::result::Result<(), A::Error> {
@@ -1314,7 +1311,9 @@ impl<'de> Write<'_, '_, 'de> {
         map.next_value_seed(self.sub(Ctx::Data))?;
         let mut meta: Option<&'de RawValue> = None;
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if k != "meta" {
+            if k == "object" || k == "data" {
+                return Err(st.unusual());
+            } else if k != "meta" {
                 map.next_value::<IgnoredAny>()?;
             } else if meta.replace(map.next_value()?).is_some() {
                 return Err(st.unusual());
@@ -1868,5 +1867,46 @@ mod tests {
         assert!(!ways.contains_key("Tree shuffle 0"), "{ways:?}");
         assert!(ways.get("Stream shuffle 0").is_some_and(|n| *n > 300), "{ways:?}");
         assert!(ways.get("Split shuffle 0").is_some_and(|n| *n > 300), "{ways:?}");
+    }
+
+    /// A key that decides how an envelope is unwrapped, repeated: the last one counts, as in a
+    /// tree, on every way (streaming has passed the first by then, and hands over).
+    #[test]
+    fn a_repeated_envelope_key_counts_as_in_a_tree() {
+        let item = r#"{"object":"allocation","attributes":{"id":1}}"#;
+        let docs = [
+            // The fuzz target `answer` found this one: `meta` mistyped as a second `data`.
+            format!(r#"{{"object":"list","data":[{item}],"data":{{"pagination":{{}}}}}}"#),
+            format!(r#"{{"object":"list","data":[{item}],"meta":{{}},"data":[]}}"#),
+            format!(r#"{{"object":"list","data":[{item}],"object":"server"}}"#),
+            r#"{"object":"server","attributes":{"id":1},"attributes":{"id":2}}"#.to_owned(),
+            r#"{"object":"server","attributes":{"id":1},"object":"null_resource"}"#.to_owned(),
+            format!(
+                r#"{{"object":"list","data":[{{"object":"a","attributes":{{"id":1}},"attributes":{{"id":2}}}}]}}"#
+            ),
+            format!(
+                r#"{{"object":"list","data":[{{"object":"null_resource","object":"a","attributes":{{"id":3}}}}]}}"#
+            ),
+            format!(
+                r#"{{"object":"list","data":[{{"object":"list","data":[],"object":"a","attributes":{{}}}}]}}"#
+            ),
+        ];
+        for doc in &docs {
+            let want = tree(doc);
+            let written: Value = serde_json::from_str(&to_text(doc.as_bytes()).unwrap()).unwrap();
+            assert_eq!(written, want, "text of {doc}");
+            assert_eq!(decode::<Value>(doc.as_bytes()).unwrap(), want, "decode of {doc}");
+            assert_eq!(decode_value(doc.as_bytes()).unwrap(), want, "decode_value of {doc}");
+            assert_eq!(
+                super::super::build(doc.as_bytes(), &mut ValueBuilder).unwrap(),
+                want,
+                "build of {doc}"
+            );
+            agree::<Option<Value>>(doc);
+            agree::<Vec<Value>>(doc);
+            agree::<Vec<Option<ItemLike>>>(doc);
+            agree::<ItemLike>(doc);
+            agree::<PageLike<Value>>(doc);
+        }
     }
 }
