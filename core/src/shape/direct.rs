@@ -1881,15 +1881,12 @@ mod tests {
             format!(r#"{{"object":"list","data":[{item}],"object":"server"}}"#),
             r#"{"object":"server","attributes":{"id":1},"attributes":{"id":2}}"#.to_owned(),
             r#"{"object":"server","attributes":{"id":1},"object":"null_resource"}"#.to_owned(),
-            format!(
-                r#"{{"object":"list","data":[{{"object":"a","attributes":{{"id":1}},"attributes":{{"id":2}}}}]}}"#
-            ),
-            format!(
-                r#"{{"object":"list","data":[{{"object":"null_resource","object":"a","attributes":{{"id":3}}}}]}}"#
-            ),
-            format!(
-                r#"{{"object":"list","data":[{{"object":"list","data":[],"object":"a","attributes":{{}}}}]}}"#
-            ),
+            r#"{"object":"list","data":[{"object":"a","attributes":{"id":1},"attributes":{"id":2}}]}"#
+                .to_owned(),
+            r#"{"object":"list","data":[{"object":"null_resource","object":"a","attributes":{"id":3}}]}"#
+                .to_owned(),
+            r#"{"object":"list","data":[{"object":"list","data":[],"object":"a","attributes":{}}]}"#
+                .to_owned(),
         ];
         for doc in &docs {
             let want = tree(doc);
