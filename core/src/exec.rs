@@ -63,8 +63,7 @@ impl<'o> Call<'o> {
         timeout: Option<Duration>,
     ) -> Result<Call<'o>> {
         let (timeout, effective_timeout) = timeout_for(inner, op, timeout)?;
-        let prepared =
-            request::prepare(&inner.base, op, params, content).map_err(|e| scrub_error(inner, e))?;
+        let prepared = prepare_request(inner, op, params, content)?;
         let body = prepared.body.map(|b| match b {
             PreparedBody::Json(bytes) => ("application/json", Bytes::from(bytes)),
             PreparedBody::Raw(bytes) => ("application/octet-stream", Bytes::from(bytes)),
@@ -298,6 +297,17 @@ pub(crate) fn scrub_error(inner: &Inner, err: Error) -> Error {
         Error::InvalidInput(message) => Error::InvalidInput(scrub(inner, &message)),
         other => other,
     }
+}
+
+/// Checks `params` against `op` and builds the request under the client's API root, the error
+/// scrubbed of the key (see [`scrub_error`]).
+pub(crate) fn prepare_request(
+    inner: &Inner,
+    op: &Operation,
+    params: Map<String, Value>,
+    content: Option<Vec<u8>>,
+) -> Result<request::Prepared> {
+    request::prepare(&inner.base, op, params, content).map_err(|e| scrub_error(inner, e))
 }
 
 /// [`ops::lookup`], its error scrubbed of the key (see [`scrub_error`]).

@@ -12,19 +12,21 @@ use crate::client::{params_object, Raw};
 use crate::error::{Error, Result};
 use crate::models::*;
 use crate::ops::{self, Returns};
-use crate::request::{self, PreparedBody};
+use crate::request::PreparedBody;
 use crate::shape;
 use crate::transport::Answer;
 use crate::{Client, ClientOptions};
 
-/// The API root [`prepare`] builds URLs under.
-pub const BASE: &str = "https://panel.example.com/api/client";
+/// The API root [`prepare`] builds URLs under: the offline client's.
+pub const BASE: &str = "http://127.0.0.1:9/api/client";
 
-/// A client that is never sent anywhere: [`answer`] reads answers with its settings.
+/// A client that is never sent anywhere: [`prepare`] checks parameters and [`answer`] reads
+/// answers with its settings.
 fn offline() -> &'static Client {
     static CLIENT: OnceLock<Client> = OnceLock::new();
     CLIENT.get_or_init(|| {
-        Client::builder("http://127.0.0.1:9", "ptlc_fuzzkey0000000000000000000000000000000000")
+        let panel = BASE.strip_suffix("/api/client").expect("BASE is an API root");
+        Client::builder(panel, "ptlc_fuzzkey0000000000000000000000000000000000")
             .build()
             .expect("the offline client's settings are valid")
     })
@@ -35,11 +37,10 @@ fn offline() -> &'static Client {
 pub fn prepare(op_id: &str, params: &[u8]) -> Result<(String, Option<Vec<u8>>)> {
     let params: Value =
         serde_json::from_slice(params).map_err(|e| Error::invalid(format!("not JSON: {e}")))?;
-    // The checks as a call makes them, with the offline client's key scrubbed from their errors.
+    // The checks as a call makes them (its key scrubbed from their errors).
     let inner = &offline().inner;
     let op = crate::exec::lookup(inner, op_id)?;
-    let prepared = request::prepare(BASE, op, params_object(params)?, None)
-        .map_err(|e| crate::exec::scrub_error(inner, e))?;
+    let prepared = crate::exec::prepare_request(inner, op, params_object(params)?, None)?;
     let body = prepared.body.map(|b| match b {
         PreparedBody::Json(bytes) | PreparedBody::Raw(bytes) => bytes,
     });

@@ -120,17 +120,7 @@ impl<'de> Visitor<'de> for ListValue<'_> {
             _ => return Err(st.unusual()),
         }
         let data = map.next_value_seed(ShapedSeed { seed: PhantomData::<Value>, ctx: Ctx::Data, st })?;
-        let mut meta = None;
-        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if k == "object" || k == "data" {
-                return Err(st.unusual());
-            } else if k != "meta" {
-                map.next_value::<IgnoredAny>()?;
-            } else if meta.replace(map.next_value::<Value>()?).is_some() {
-                return Err(st.unusual());
-            }
-        }
-        Ok(match meta {
+        Ok(match list_meta::<_, Value>(&mut map, st)? {
             None => data,
             Some(meta) => Value::Object(serde_json::Map::from_iter([
                 (String::from("data"), data),
@@ -1100,6 +1090,25 @@ impl<'de> Visitor<'de> for NameSeed<'_> {
     }
 }
 
+/// Reads the rest of a list document after its `data`, keeping its `meta` (if any) as `M`. A
+/// second `meta`, or `object` or `data` again, is unusual (see [`rest`]).
+fn list_meta<'de, A: MapAccess<'de>, M: Deserialize<'de>>(
+    map: &mut A,
+    st: &State,
+) -> std::result::Result<Option<M>, A::Error> {
+    let mut meta = None;
+    while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+        if k == "object" || k == "data" {
+            return Err(st.unusual());
+        } else if k != "meta" {
+            map.next_value::<IgnoredAny>()?;
+        } else if meta.replace(map.next_value::<M>()?).is_some() {
+            return Err(st.unusual());
+        }
+    }
+    Ok(meta)
+}
+
 /// Reads the rest of an envelope without keeping it. One of the keys that decided how it was
 /// unwrapped (`decided`) coming again is unusual: in a tree the last of a repeated key counts,
 /// which streaming has already passed (the fuzz target `answer` found a second `data`).
@@ -1309,16 +1318,7 @@ impl<'de> Write<'_, '_, 'de> {
         }
         let start = self.out.len();
         map.next_value_seed(self.sub(Ctx::Data))?;
-        let mut meta: Option<&'de RawValue> = None;
-        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            if k == "object" || k == "data" {
-                return Err(st.unusual());
-            } else if k != "meta" {
-                map.next_value::<IgnoredAny>()?;
-            } else if meta.replace(map.next_value()?).is_some() {
-                return Err(st.unusual());
-            }
-        }
+        let meta = list_meta::<_, &'de RawValue>(&mut map, st)?;
         // With `meta` the shape is `{"data": [..], "meta": {..}}`, which is only known now.
         if let Some(meta) = meta {
             self.out.insert_str(start, "{\"data\":");
