@@ -869,12 +869,23 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Attrs<'_, 'de, A> {
         &mut self,
         seed: K,
     ) -> std::result::Result<Option<K::Value>, A::Error> {
+        if self.meta.is_none() {
+            // Nothing to add at the end (every item of a list): each key goes to the model as
+            // serde_json hands it over.
+            return match self.map.next_key_seed(AttrKey(seed))? {
+                None => Ok(None),
+                Some((key, relationships)) => {
+                    self.relationships = relationships;
+                    Ok(Some(key))
+                }
+            };
+        }
         while !self.done {
             let Some(Key(key)) = self.map.next_key::<Key<'de>>()? else {
                 self.done = true;
                 break;
             };
-            if self.meta.is_some() && key == "meta" {
+            if key == "meta" {
                 self.map.next_value::<IgnoredAny>()?;
                 continue;
             }
@@ -902,6 +913,34 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Attrs<'_, 'de, A> {
             return self.map.next_value_seed(ShapedSeed { seed, ctx: Ctx::Rels, st: self.st });
         }
         self.map.next_value_seed(seed)
+    }
+}
+
+/// An attribute's key, handed to the model's seed as serde_json gives it (borrowed when it has
+/// no escapes), noting on the way whether it is `relationships`.
+struct AttrKey<K>(K);
+
+impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for AttrKey<K> {
+    type Value = (K::Value, bool);
+    #[inline(always)]
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for AttrKey<K> {
+    type Value = (K::Value, bool);
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    #[inline(always)]
+    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> std::result::Result<Self::Value, E> {
+        let relationships = key == "relationships";
+        self.0.deserialize(BorrowedStrDeserializer::new(key)).map(|k| (k, relationships))
+    }
+    fn visit_str<E: de::Error>(self, key: &str) -> std::result::Result<Self::Value, E> {
+        let relationships = key == "relationships";
+        self.0.deserialize(key.to_owned().into_deserializer()).map(|k| (k, relationships))
     }
 }
 
@@ -1462,6 +1501,22 @@ mod tests {
         assert_eq!(rels.allocations.as_ref().map(Vec::len), Some(1));
         assert_eq!(rels.egg.as_ref().and_then(Option::as_ref).map(|e| e.name.as_str()), Some("Paper"));
         assert_eq!(rels.subusers, Some(None), "a null_resource is a relationship the key may not see");
+    }
+
+    /// An attribute's key written with escapes is decoded, not borrowed, and still goes to its
+    /// field, to `extra`, or (as `relationships`) to the unwrapping of the relationships.
+    #[test]
+    fn escaped_attribute_keys_stream_to_the_same_models() {
+        let list = server_list()
+            .replace(r#""name":"Survival 1""#, r#""n\u0061me":"Survival 1""#)
+            .replace(r#""brand_new_field""#, r#""brand_new_fi\u0065ld""#)
+            .replacen(r#""relationships""#, r#""relationship\u0073""#, 1);
+        let page: Page<Server> = same(&list, Way::Stream);
+        let first = &page.data[0];
+        assert_eq!(first.name, "Survival 1");
+        assert!(first.extra.contains_key("brand_new_field"), "{:?}", first.extra);
+        let rels = first.relationships.as_ref().expect("relationships");
+        assert_eq!(rels.allocations.as_ref().map(|a| a[0].port), Some(25565));
     }
 
     #[test]
