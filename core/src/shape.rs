@@ -194,6 +194,38 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Hands an object key to a model's key seed as the map reads it (no [`Key`] in between), and
+/// gives the key back too (borrowed when it has no escapes) for the caller's own look at it.
+pub(crate) struct KeySeed<K>(pub(crate) K);
+
+impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::DeserializeSeed<'de> for KeySeed<K> {
+    type Value = (K::Value, std::borrow::Cow<'de, str>);
+    #[inline(always)]
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::Visitor<'de> for KeySeed<K> {
+    type Value = (K::Value, std::borrow::Cow<'de, str>);
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    #[inline(always)]
+    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
+        let de = serde::de::value::BorrowedStrDeserializer::new(key);
+        Ok((self.0.deserialize(de)?, std::borrow::Cow::Borrowed(key)))
+    }
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        Ok((self.0.deserialize(key.into_deserializer())?, std::borrow::Cow::Owned(key.to_owned())))
+    }
+    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
+        use serde::de::IntoDeserializer;
+        Ok((self.0.deserialize(key.as_str().into_deserializer())?, std::borrow::Cow::Owned(key)))
+    }
+}
+
 fn fail<B: Builder, E: serde::de::Error>(e: B::Error) -> E {
     E::custom(e)
 }

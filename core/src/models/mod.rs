@@ -8,8 +8,7 @@
 
 use std::borrow::Cow;
 
-use serde::de::value::BorrowedStrDeserializer;
-use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -153,7 +152,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Named<'_, 'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let Some((field, key)) = self.inner.next_key_seed(FieldKey(seed))? else {
+        let Some((field, key)) = self.inner.next_key_seed(crate::shape::KeySeed(seed))? else {
             return Ok(None);
         };
         self.key = Some(key);
@@ -163,37 +162,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Named<'_, 'de, A> {
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         let key = self.key.take();
         self.inner.next_value_seed(Unnamed { inner: seed, key, extra: self.extra })
-    }
-}
-
-/// A key handed to the twin's field matching as the map gives it, and kept (borrowed when it
-/// can be) for `extra` in case the twin skips its value.
-struct FieldKey<K>(K);
-
-impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for FieldKey<K> {
-    type Value = (K::Value, Cow<'de, str>);
-
-    #[inline(always)]
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for FieldKey<K> {
-    type Value = (K::Value, Cow<'de, str>);
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object key")
-    }
-    #[inline(always)]
-    fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
-        Ok((self.0.deserialize(BorrowedStrDeserializer::new(key))?, Cow::Borrowed(key)))
-    }
-    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok((self.0.deserialize(key.into_deserializer())?, Cow::Owned(key.to_owned())))
-    }
-    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
-        Ok((self.0.deserialize(key.as_str().into_deserializer())?, Cow::Owned(key)))
     }
 }
 

@@ -34,7 +34,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use super::{Key, ValueBuilder};
+use super::{Key, KeySeed, ValueBuilder};
 use crate::error::{Error, Result};
 
 /// Decodes a whole response document into `T`, unwrapping it as
@@ -872,11 +872,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Attrs<'_, 'de, A> {
         if self.meta.is_none() {
             // Nothing to add at the end (every item of a list): each key goes to the model as
             // serde_json hands it over.
-            return match self.map.next_key_seed(AttrKey(seed))? {
+            return match self.map.next_key_seed(KeySeed(seed))? {
                 None => Ok(None),
-                Some((key, relationships)) => {
-                    self.relationships = relationships;
-                    Ok(Some(key))
+                Some((field, key)) => {
+                    self.relationships = key == "relationships";
+                    Ok(Some(field))
                 }
             };
         }
@@ -913,34 +913,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Attrs<'_, 'de, A> {
             return self.map.next_value_seed(ShapedSeed { seed, ctx: Ctx::Rels, st: self.st });
         }
         self.map.next_value_seed(seed)
-    }
-}
-
-/// An attribute's key, handed to the model's seed as serde_json gives it (borrowed when it has
-/// no escapes), noting on the way whether it is `relationships`.
-struct AttrKey<K>(K);
-
-impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for AttrKey<K> {
-    type Value = (K::Value, bool);
-    #[inline(always)]
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for AttrKey<K> {
-    type Value = (K::Value, bool);
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-    #[inline(always)]
-    fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> std::result::Result<Self::Value, E> {
-        let relationships = key == "relationships";
-        self.0.deserialize(BorrowedStrDeserializer::new(key)).map(|k| (k, relationships))
-    }
-    fn visit_str<E: de::Error>(self, key: &str) -> std::result::Result<Self::Value, E> {
-        let relationships = key == "relationships";
-        self.0.deserialize(key.to_owned().into_deserializer()).map(|k| (k, relationships))
     }
 }
 
