@@ -14,6 +14,8 @@
 //! The typed models' `Serialize` output is exactly this shape, so a C caller, a Python caller and
 //! a Rust caller see the same data.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 mod direct;
@@ -87,7 +89,7 @@ pub fn build<B: Builder>(json: &[u8], builder: &mut B) -> Result<B::Value, Strin
 fn build_from<'de, R: serde_json::de::Read<'de>, B: Builder>(
     mut de: serde_json::Deserializer<R>,
     builder: &mut B,
-) -> serde_json::Result<Out<B::Value>> {
+) -> serde_json::Result<Out<'de, B::Value>> {
     use serde::de::DeserializeSeed;
     let out = Seed { ctx: Ctx::Doc, b: builder }.deserialize(&mut de)?;
     de.end()?;
@@ -159,9 +161,11 @@ enum Ctx {
     Plain,
 }
 
-enum Out<V> {
+enum Out<'de, V> {
     Value(V),
-    Name(String),
+    /// The text of an `object` key: the envelope's name, built as a string only if the object
+    /// turns out not to be an envelope.
+    Name(Cow<'de, str>),
 }
 
 struct Seed<'b, B> {
@@ -170,7 +174,7 @@ struct Seed<'b, B> {
 }
 
 /// An object key, borrowed from the input when it has no escapes.
-pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
+pub(crate) struct Key<'de>(pub(crate) Cow<'de, str>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -181,13 +185,13 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
                 f.write_str("an object key")
             }
             fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(v)))
+                Ok(Key(Cow::Borrowed(v)))
             }
             fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+                Ok(Key(Cow::Owned(v.to_owned())))
             }
             fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v)))
+                Ok(Key(Cow::Owned(v)))
             }
         }
         d.deserialize_str(V)
@@ -199,7 +203,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 pub(crate) struct KeySeed<K>(pub(crate) K);
 
 impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::DeserializeSeed<'de> for KeySeed<K> {
-    type Value = (K::Value, std::borrow::Cow<'de, str>);
+    type Value = (K::Value, Cow<'de, str>);
     #[inline(always)]
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
@@ -207,22 +211,22 @@ impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::DeserializeSeed<'de> fo
 }
 
 impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::Visitor<'de> for KeySeed<K> {
-    type Value = (K::Value, std::borrow::Cow<'de, str>);
+    type Value = (K::Value, Cow<'de, str>);
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("an object key")
     }
     #[inline(always)]
     fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Self::Value, E> {
         let de = serde::de::value::BorrowedStrDeserializer::new(key);
-        Ok((self.0.deserialize(de)?, std::borrow::Cow::Borrowed(key)))
+        Ok((self.0.deserialize(de)?, Cow::Borrowed(key)))
     }
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Self::Value, E> {
         use serde::de::IntoDeserializer;
-        Ok((self.0.deserialize(key.into_deserializer())?, std::borrow::Cow::Owned(key.to_owned())))
+        Ok((self.0.deserialize(key.into_deserializer())?, Cow::Owned(key.to_owned())))
     }
     fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Self::Value, E> {
         use serde::de::IntoDeserializer;
-        Ok((self.0.deserialize(key.as_str().into_deserializer())?, std::borrow::Cow::Owned(key)))
+        Ok((self.0.deserialize(key.as_str().into_deserializer())?, Cow::Owned(key)))
     }
 }
 
@@ -231,14 +235,14 @@ fn fail<B: Builder, E: serde::de::Error>(e: B::Error) -> E {
 }
 
 impl<'de, B: Builder> serde::de::DeserializeSeed<'de> for Seed<'_, B> {
-    type Value = Out<B::Value>;
+    type Value = Out<'de, B::Value>;
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de, B: Builder> serde::de::Visitor<'de> for Seed<'_, B> {
-    type Value = Out<B::Value>;
+    type Value = Out<'de, B::Value>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON value")
@@ -258,9 +262,15 @@ impl<'de, B: Builder> serde::de::Visitor<'de> for Seed<'_, B> {
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
         self.b.float(v).map(Out::Value).map_err(fail::<B, E>)
     }
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        if self.ctx == Ctx::ObjectName {
+            return Ok(Out::Name(Cow::Borrowed(v)));
+        }
+        self.b.string(v).map(Out::Value).map_err(fail::<B, E>)
+    }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
         if self.ctx == Ctx::ObjectName {
-            return Ok(Out::Name(v.to_owned()));
+            return Ok(Out::Name(Cow::Owned(v.to_owned())));
         }
         self.b.string(v).map(Out::Value).map_err(fail::<B, E>)
     }
@@ -275,49 +285,58 @@ impl<'de, B: Builder> serde::de::Visitor<'de> for Seed<'_, B> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let envelope = matches!(self.ctx, Ctx::Doc | Ctx::Nested);
+        if matches!(self.ctx, Ctx::Doc | Ctx::Nested) {
+            return self.envelope(map);
+        }
         let mut entries: Vec<(B::Key, B::Value)> = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        let (mut name, mut name_at) = (None::<String>, None::<usize>);
-        let (mut attributes, mut data, mut meta) = (None::<usize>, None::<usize>, None::<usize>);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let ctx = match (self.ctx, key.as_ref()) {
-                (Ctx::Doc | Ctx::Nested, "object") => Ctx::ObjectName,
-                (Ctx::Doc | Ctx::Nested, "attributes") => Ctx::Attrs,
-                (Ctx::Doc | Ctx::Nested, "data") => Ctx::Data,
                 (Ctx::Attrs, "relationships") => Ctx::Rels,
                 (Ctx::Rels, _) => Ctx::Nested,
                 _ => Ctx::Plain,
             };
-            if envelope {
-                let slot = match key.as_ref() {
-                    "attributes" => Some(&mut attributes),
-                    "data" => Some(&mut data),
-                    "meta" => Some(&mut meta),
-                    _ => None,
-                };
-                if let Some(slot) = slot {
-                    *slot = Some(entries.len());
-                }
-            }
             let k = self.b.key(&key).map_err(fail::<B, A::Error>)?;
+            let out = map.next_value_seed(Seed { ctx, b: &mut *self.b })?;
+            entries.push((k, value(self.b, out)?));
+        }
+        self.b.object(entries).map(Out::Value).map_err(fail::<B, A::Error>)
+    }
+}
+
+impl<B: Builder> Seed<'_, B> {
+    /// An object where an envelope may stand (the document, a list entry, a relationship).
+    /// Its entries are kept with their keys' text, and the keys are built only if it turns out
+    /// not to be an envelope: an envelope's own keys (`object`, `attributes`, about half the
+    /// keys of a list) never reach the result.
+    fn envelope<'de, A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Out<'de, B::Value>, A::Error> {
+        let mut entries: Vec<(Cow<'de, str>, B::Value)> = Vec::with_capacity(map.size_hint().unwrap_or(4));
+        let (mut name, mut name_at) = (None::<Cow<'de, str>>, None::<usize>);
+        let (mut attributes, mut data, mut meta) = (None::<usize>, None::<usize>, None::<usize>);
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let (ctx, slot) = match key.as_ref() {
+                "object" => (Ctx::ObjectName, None),
+                "attributes" => (Ctx::Attrs, Some(&mut attributes)),
+                "data" => (Ctx::Data, Some(&mut data)),
+                "meta" => (Ctx::Plain, Some(&mut meta)),
+                _ => (Ctx::Plain, None),
+            };
+            if let Some(slot) = slot {
+                *slot = Some(entries.len());
+            }
             match map.next_value_seed(Seed { ctx, b: &mut *self.b })? {
                 Out::Name(text) => {
                     // Built only if this turns out not to be an envelope.
                     name = Some(text);
                     name_at = Some(entries.len());
                     let placeholder = self.b.null().map_err(fail::<B, A::Error>)?;
-                    entries.push((k, placeholder));
+                    entries.push((key, placeholder));
                 }
-                Out::Value(v) => entries.push((k, v)),
+                Out::Value(v) => entries.push((key, v)),
             }
         }
-        let result = match (self.ctx, name.as_deref()) {
-            (Ctx::Doc | Ctx::Nested, Some("null_resource"))
-                if attributes.is_some() || self.ctx == Ctx::Nested =>
-            {
-                self.b.null()
-            }
-            (Ctx::Doc | Ctx::Nested, Some("list")) => {
+        let result = match name.as_deref() {
+            Some("null_resource") if attributes.is_some() || self.ctx == Ctx::Nested => self.b.null(),
+            Some("list") => {
                 let data = match data {
                     Some(i) => swap_out(self.b, &mut entries, i)?,
                     None => self.b.null().map_err(fail::<B, A::Error>)?,
@@ -332,7 +351,7 @@ impl<'de, B: Builder> serde::de::Visitor<'de> for Seed<'_, B> {
                     _ => Ok(data),
                 }
             }
-            (Ctx::Doc | Ctx::Nested, Some(_)) if attributes.is_some() => {
+            Some(_) if attributes.is_some() => {
                 let mut item = swap_out(self.b, &mut entries, attributes.unwrap_or_default())?;
                 if let (Ctx::Doc, Some(i)) = (self.ctx, meta) {
                     if self.b.is_object(&item) {
@@ -343,19 +362,27 @@ impl<'de, B: Builder> serde::de::Visitor<'de> for Seed<'_, B> {
                 }
                 Ok(item)
             }
-            (Ctx::Doc, None)
-                if meta.is_none()
-                    && entries.len() == 1
-                    && data.is_some()
-                    && self.b.is_object(&entries[0].1) =>
+            None if self.ctx == Ctx::Doc
+                && meta.is_none()
+                && entries.len() == 1
+                && data.is_some()
+                && self.b.is_object(&entries[0].1) =>
             {
                 Ok(entries.pop().map(|(_, v)| v).unwrap_or_else(|| unreachable!()))
             }
             _ => {
-                if let (Some(text), Some(i)) = (name, name_at) {
-                    entries[i].1 = self.b.string(&text).map_err(fail::<B, A::Error>)?;
+                // Not an envelope: a plain object after all, its keys built now.
+                let mut built = Vec::with_capacity(entries.len());
+                for (at, (key, v)) in entries.into_iter().enumerate() {
+                    let v = match (&name, name_at) {
+                        (Some(text), Some(i)) if i == at => {
+                            self.b.string(text).map_err(fail::<B, A::Error>)?
+                        }
+                        _ => v,
+                    };
+                    built.push((self.b.key(&key).map_err(fail::<B, A::Error>)?, v));
                 }
-                self.b.object(entries)
+                self.b.object(built)
             }
         };
         result.map(Out::Value).map_err(fail::<B, A::Error>)
@@ -363,16 +390,16 @@ impl<'de, B: Builder> serde::de::Visitor<'de> for Seed<'_, B> {
 }
 
 /// Takes an entry's value out of the list, leaving a `null` in its place.
-fn swap_out<B: Builder, E: serde::de::Error>(
+fn swap_out<B: Builder, K, E: serde::de::Error>(
     b: &mut B,
-    entries: &mut [(B::Key, B::Value)],
+    entries: &mut [(K, B::Value)],
     at: usize,
 ) -> Result<B::Value, E> {
     let placeholder = b.null().map_err(fail::<B, E>)?;
     Ok(std::mem::replace(&mut entries[at].1, placeholder))
 }
 
-fn value<B: Builder, E: serde::de::Error>(b: &mut B, out: Out<B::Value>) -> Result<B::Value, E> {
+fn value<B: Builder, E: serde::de::Error>(b: &mut B, out: Out<'_, B::Value>) -> Result<B::Value, E> {
     match out {
         Out::Value(v) => Ok(v),
         Out::Name(text) => b.string(&text).map_err(fail::<B, E>),

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::bridge;
 use crate::client::{json_params, millis, rate_limit_dict};
-use crate::convert::{to_python, PyBuilder};
+use crate::convert::{build_answer, to_python};
 use crate::errors::{invalid_input, to_pyerr};
 
 /// The async twin of the native `Client` (made by its `to_async`); `pterodactyl.AsyncClient`
@@ -62,7 +62,7 @@ where
         let outcome = call.await.map(deliver);
         Box::new(move |py: Python<'_>| match outcome {
             Ok(Delivered::Shaped(raw)) => {
-                raw.build(&mut PyBuilder::new(py)).map(Bound::unbind).map_err(|e| to_pyerr(py, e))
+                build_answer(py, &raw).map(Bound::unbind).map_err(|e| to_pyerr(py, e))
             }
             Ok(Delivered::Bytes(raw)) => Ok(PyBytes::new(py, &raw.into_bytes()).into_any().unbind()),
             Err(e) => Err(to_pyerr(py, e)),

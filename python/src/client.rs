@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
 
-use crate::convert::{to_python, to_value, PyBuilder};
+use crate::convert::{build_answer, to_python, to_value};
 use crate::errors::{invalid_input, to_pyerr};
 
 /// A client of one panel with one API key; the public `pterodactyl.Client` wraps it.
@@ -187,7 +187,7 @@ impl NativeClient {
         // The network wait runs detached; the answer is then built straight into Python objects.
         let raw =
             py.detach(move || client.call_raw(&op_id, value)).map_err(|e| call_error(py, e, &caught))?;
-        raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
+        build_answer(py, &raw).map_err(|e| to_pyerr(py, e))
     }
 
     /// Like `call`, for an operation that answers raw bytes (`server.files.contents`).
@@ -222,7 +222,7 @@ impl NativeClient {
         let raw = py
             .detach(move || client.call_raw_with_content(&op_id, value, content))
             .map_err(|e| call_error(py, e, &caught))?;
-        raw.build(&mut PyBuilder::new(py)).map_err(|e| to_pyerr(py, e))
+        build_answer(py, &raw).map_err(|e| to_pyerr(py, e))
     }
 
     /// Every item of a paginated operation, page after page, lazily.

@@ -85,6 +85,12 @@ pub enum Fault {
         #[serde(default)]
         chunked: bool,
     },
+    /// 200 `application/json` with this text as the body: a document no seeded state makes
+    /// (thousands of distinct keys, an unusual layout) for the tests of how a surface builds it.
+    Document {
+        /// The body, sent as it is.
+        text: String,
+    },
 }
 
 /// A JSON document of about 1 KiB: what the body faults cut up.
@@ -181,6 +187,7 @@ pub(crate) async fn respond(fault: &Fault, conn: Option<&Conn>) -> Response {
             });
             json_response(Body::from_stream(chunks), Some(len))
         }
+        Fault::Document { text } => json_response(Body::from(text.clone()), None),
         Fault::BadGzip => {
             let mut response = json_response(Body::from("\u{1f}\u{8b} this is not gzip at all"), None);
             response.headers_mut().insert("content-encoding", "gzip".parse().expect("header value"));

@@ -1,0 +1,77 @@
+"""How an answer's bytes become Python objects: documents no seeded state makes, served by the
+fake panel's ``document`` fault, built into the one shape with every key a shared ``str``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pterodactyl
+from conftest import SURVIVAL, Panel
+
+
+def _serve(panel: Panel, document: Any) -> None:
+    fault = {"path_contains": "/resources", "kind": "document", "text": json.dumps(document)}
+    panel._control("POST", "fault", fault)
+
+
+def test_many_distinct_keys_build_the_same_dicts_and_share_their_keys(
+    client: pterodactyl.Client, panel: Panel
+) -> None:
+    # More distinct keys than the builder's key table has slots (so keys evict each other), in
+    # items that repeat them, inside relationships and plain nested objects.
+    items = [
+        {
+            **{f"key_{n}": i * 1000 + n for n in range(600)},
+            "nested": {"object": "not an envelope", "key_7": "kept", "\u00e9t\u00e9": True},
+            "relationships": {
+                "allocations": [{"id": i, "key_599": "last"}],
+                "missing": None,
+            },
+        }
+        for i in range(20)
+    ]
+    document = {
+        "object": "list",
+        "data": [
+            {
+                "object": "thing",
+                "attributes": {
+                    **{k: v for k, v in item.items() if k != "relationships"},
+                    "relationships": {
+                        "allocations": {
+                            "object": "list",
+                            "data": [
+                                {"object": "allocation", "attributes": a}
+                                for a in item["relationships"]["allocations"]
+                            ],
+                        },
+                        "missing": {"object": "null_resource", "attributes": None},
+                    },
+                },
+            }
+            for item in items
+        ],
+    }
+    _serve(panel, document)
+    answer = client.call("server.resources", server=SURVIVAL)
+    assert answer == items
+
+    def same_key_objects(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+    for item in answer[1:]:
+        assert same_key_objects(answer[0], item)
+        first, inner = answer[0]["relationships"]["allocations"][0], item["relationships"]["allocations"][0]
+        assert same_key_objects(first, inner)
+
+
+def test_an_object_that_only_looks_like_an_envelope_keeps_every_key_in_order(
+    client: pterodactyl.Client, panel: Panel
+) -> None:
+    # At the top, where an envelope may stand: `object` names it, but there are no attributes.
+    document = {"data": 1, "object": "stats", "meta": {"a": 1}, "other": [{"object": "x"}]}
+    _serve(panel, document)
+    answer = client.call("server.resources", server=SURVIVAL)
+    assert answer == document
+    assert list(answer) == ["data", "object", "meta", "other"]
