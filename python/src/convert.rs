@@ -237,15 +237,12 @@ impl<'py> KeyCache<'py> {
         const K: u64 = 0x517c_c1b7_2722_0a95;
         let bytes = key.as_bytes();
         let len = bytes.len();
-        let word = |at: usize, n: usize| -> u64 {
-            match n {
-                8 => u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default()),
-                _ => u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default())),
-            }
-        };
+        let word8 = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+        let word4 =
+            |at: usize| u64::from(u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default()));
         let (head, tail) = match len {
-            8.. => (word(0, 8), word(len - 8, 8)),
-            4.. => (word(0, 4), word(len - 4, 4)),
+            8.. => (word8(0), word8(len - 8)),
+            4.. => (word4(0), word4(len - 4)),
             1.. => {
                 (u64::from(bytes[0]) << 16 | u64::from(bytes[len / 2]) << 8 | u64::from(bytes[len - 1]), 0)
             }
