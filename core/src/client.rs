@@ -273,6 +273,16 @@ impl ClientBuilder {
         self
     }
 
+    /// [`ClientOptions::from_json`], then [`ClientBuilder::options`]: the options as a
+    /// front receives them (the C surface's `options_json`). A refusal never shows the API key,
+    /// even where the options quote it (a field named after it, a value holding it).
+    pub fn options_json(self, options: Value) -> Result<Self> {
+        match ClientOptions::from_json(options) {
+            Ok(o) => Ok(self.options(&o)),
+            Err(e) => Err(crate::exec::scrub_error_of_key(&self.api_key.0, e)),
+        }
+    }
+
     /// Applies every option that is set.
     pub fn options(mut self, o: &ClientOptions) -> Self {
         if let Some(ms) = o.timeout_ms {
@@ -558,6 +568,13 @@ impl Client {
     /// ```
     pub fn call(&self, op_id: &str, params: Value) -> Result<Value> {
         self.call_raw(op_id, params)?.to_value()
+    }
+
+    /// [`ConsoleOptions::from_json`](crate::ConsoleOptions::from_json) for a console of this
+    /// client (the C surface's `options_json`): a refusal never shows the client's API key, even
+    /// where the options quote it.
+    pub fn console_options_json(&self, options: Value) -> Result<crate::ConsoleOptions> {
+        crate::ConsoleOptions::from_json(options).map_err(|e| crate::exec::scrub_error(&self.inner, e))
     }
 
     /// Like [`Client::call`], but hands back the answer undecoded, for a front that builds its

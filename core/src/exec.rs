@@ -275,7 +275,12 @@ fn transport_error(inner: &Inner, e: &reqwest::Error, timeout: Duration) -> Erro
 
 /// Removes the API key from any text that came from outside (a page that echoes headers).
 fn scrub(inner: &Inner, text: &str) -> String {
-    let key = inner.key.0.trim();
+    scrub_key(&inner.key.0, text)
+}
+
+/// [`scrub`] with the key given (before there is a client: its options).
+fn scrub_key(key: &str, text: &str) -> String {
+    let key = key.trim();
     if key.len() >= 8 && text.contains(key) {
         text.replace(key, "<redacted>")
     } else {
@@ -290,11 +295,18 @@ fn scrub(inner: &Inner, text: &str) -> String {
 /// name or value), and a caller who passed the key by mistake must not find it in a log (the
 /// fuzz target `prepare` found a parameter named after it); every call's checks go through this.
 pub(crate) fn scrub_error(inner: &Inner, err: Error) -> Error {
+    scrub_error_of_key(&inner.key.0, err)
+}
+
+/// [`scrub_error`] with the key given: the client's options are read before there is a client,
+/// and serde names the unknown field or the value it could not read (the fuzz target `options`
+/// found a field named after the key).
+pub(crate) fn scrub_error_of_key(key: &str, err: Error) -> Error {
     match err {
         Error::Decode { path, message } => {
-            Error::Decode { path: scrub(inner, &path), message: scrub(inner, &message) }
+            Error::Decode { path: scrub_key(key, &path), message: scrub_key(key, &message) }
         }
-        Error::InvalidInput(message) => Error::InvalidInput(scrub(inner, &message)),
+        Error::InvalidInput(message) => Error::InvalidInput(scrub_key(key, &message)),
         other => other,
     }
 }

@@ -15,7 +15,7 @@ use crate::ops::{self, Returns};
 use crate::request::PreparedBody;
 use crate::shape;
 use crate::transport::Answer;
-use crate::{Client, ClientOptions};
+use crate::Client;
 
 /// The API root [`prepare`] builds URLs under: the offline client's.
 pub const BASE: &str = "http://127.0.0.1:9/api/client";
@@ -132,9 +132,8 @@ fn typed(returns: Returns, raw: &Raw) -> Result<()> {
 /// Reads client options from JSON text and builds a client with them (makes no request).
 pub fn options(json: &[u8]) -> Result<Client> {
     let value: Value = serde_json::from_slice(json).map_err(|e| Error::invalid(format!("not JSON: {e}")))?;
-    let options = ClientOptions::from_json(value)?;
     Client::builder("http://127.0.0.1:9", "ptlc_fuzzkey0000000000000000000000000000000000")
-        .options(&options)
+        .options_json(value)?
         .build()
 }
 

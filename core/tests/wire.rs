@@ -210,6 +210,27 @@ fn the_key_never_shows_in_debug_display_or_errors() {
 }
 
 #[test]
+fn options_that_quote_the_key_are_refused_without_showing_it() {
+    let panel = FakePanel::start();
+    let named_after_it = json!({ SUBUSER_KEY: 1 });
+    let holding_it = json!({ "timeout_ms": SUBUSER_KEY });
+    for options in [named_after_it, holding_it] {
+        let err = Client::builder(panel.base_url(), SUBUSER_KEY).options_json(options).unwrap_err();
+        let text = format!("{err} {err:?}");
+        assert!(matches!(err, Error::InvalidInput(_)), "{text}");
+        assert!(text.contains("bad client options") && text.contains("<redacted>"), "{text}");
+        assert!(!text.contains(SUBUSER_KEY), "{text}");
+    }
+    let client = Client::builder(panel.base_url(), SUBUSER_KEY).build().unwrap();
+    let err = client.console_options_json(json!({ SUBUSER_KEY: true })).unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("bad console options") && !text.contains(SUBUSER_KEY), "{text}");
+    // Options that quote nothing secret are read as before.
+    let ok = Client::builder(panel.base_url(), SUBUSER_KEY).options_json(json!({"max_retries": 0}));
+    assert!(ok.is_ok());
+}
+
+#[test]
 fn one_client_is_shared_across_threads() {
     let panel = FakePanel::start();
     let client = owner(&panel);

@@ -5,7 +5,7 @@
 use std::ffi::{c_char, CString};
 use std::time::Duration;
 
-use pterodactyl_client::{Client, Console, ConsoleOptions, Error, PowerSignal};
+use pterodactyl_client::{Client, Console, Error, PowerSignal};
 use serde_json::Value;
 
 use crate::boundary::{arg, catch, new_handle, out_slot, FromC};
@@ -75,7 +75,7 @@ pub unsafe extern "C" fn ptero_console_open(
         let client: &Client = arg!(client);
         let server: &str = arg!(server);
         let options: Value = arg!(options_json);
-        let options = ConsoleOptions::from_json(options)?;
+        let options = client.console_options_json(options)?;
         Ok(PteroConsole { console: Console::open(client, server, options)? })
     };
     // SAFETY: `out_console` is NULL or writable (the caller's promise).

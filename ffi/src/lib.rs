@@ -15,7 +15,7 @@
 use std::ffi::{c_char, c_int, CStr, CString};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-use pterodactyl_client::{Client, ClientOptions};
+use pterodactyl_client::Client;
 use serde_json::Value;
 
 mod asynchronous;
@@ -254,8 +254,7 @@ pub unsafe extern "C" fn ptero_client_new(
         let panel_url: &str = arg!(panel_url);
         let api_key: &str = arg!(api_key);
         let options: Value = arg!(options_json);
-        let options = ClientOptions::from_json(options)?;
-        Client::builder(panel_url, api_key).options(&options).build()
+        Client::builder(panel_url, api_key).options_json(options)?.build()
     };
     // SAFETY: `out_client` is NULL or writable (the caller's promise).
     unsafe { new_handle(out_client, make) }

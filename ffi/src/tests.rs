@@ -85,6 +85,15 @@ fn the_client_constructor_reports_why_it_failed() {
     };
     assert_eq!(status, PteroStatus::InvalidArgument);
     assert!(take(ptero_last_error())["message"].as_str().unwrap().contains("unknown field `timeout`"));
+
+    // An option named after the key (the fuzz target `options` found it echoed): refused
+    // without showing it.
+    let key = c"ptlc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEF";
+    let options = c"{\"ptlc_abcdefghijklmnopqrstuvwxyz0123456789ABCDEF\": 1}";
+    let status = unsafe { ptero_client_new(c"http://x".as_ptr(), key.as_ptr(), options.as_ptr(), &mut c) };
+    assert_eq!(status, PteroStatus::InvalidArgument);
+    let message = take(ptero_last_error())["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("<redacted>") && !message.contains(key.to_str().unwrap()), "{message}");
     let ok = client();
     assert!(ptero_last_error().is_null(), "a successful constructor clears the last error");
     unsafe { ptero_client_free(ok) };
