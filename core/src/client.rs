@@ -147,7 +147,9 @@ pub struct ClientOptions {
 }
 
 impl ClientOptions {
-    /// Reads the options from a JSON object (`null` or `{}` for the defaults).
+    /// Reads the options from a JSON object (`null` or `{}` for the defaults). A refusal names
+    /// what it could not read; a front holding the API key reads them with
+    /// [`ClientBuilder::options_json`], which keeps the key out of that refusal.
     pub fn from_json(value: Value) -> Result<ClientOptions> {
         if value.is_null() {
             return Ok(ClientOptions::default());

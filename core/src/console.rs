@@ -162,7 +162,9 @@ impl ConsoleOptions {
 
     /// Reads the options from a JSON object (`null` or `{}` for the defaults): `origin`,
     /// `send_timeout_ms`, `reconnect`, `reconnect_initial_ms`, `reconnect_max_ms`,
-    /// `ping_interval_ms`, `max_queued_events`. An unknown key is refused.
+    /// `ping_interval_ms`, `max_queued_events`. An unknown key is refused, and named; a front
+    /// reads them with [`Client::console_options_json`](crate::Client::console_options_json),
+    /// which keeps the client's API key out of that refusal.
     pub fn from_json(value: Value) -> Result<ConsoleOptions> {
         if value.is_null() {
             return Ok(ConsoleOptions::default());

@@ -89,6 +89,10 @@ class Panel:
     def html(self, path_contains: str) -> None:
         self._control("POST", "html", {"path_contains": path_contains})
 
+    def document(self, path_contains: str, text: str) -> None:
+        """Answers these requests 200 with ``text`` as the JSON body (the ``document`` fault)."""
+        self._control("POST", "fault", {"path_contains": path_contains, "kind": "document", "text": text})
+
     def rate_limit(self, limit: int, window_ms: int) -> None:
         self._control("POST", "rate_limit", {"limit": limit, "window_ms": window_ms})
 

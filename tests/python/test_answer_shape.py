@@ -11,8 +11,7 @@ from conftest import SURVIVAL, Panel
 
 
 def _serve(panel: Panel, document: Any) -> None:
-    fault = {"path_contains": "/resources", "kind": "document", "text": json.dumps(document)}
-    panel._control("POST", "fault", fault)
+    panel.document("/resources", json.dumps(document))
 
 
 def test_many_distinct_keys_build_the_same_dicts_and_share_their_keys(
