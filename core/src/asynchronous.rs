@@ -8,7 +8,6 @@
 
 use std::fmt;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
@@ -18,12 +17,12 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, TryAcquireError};
 
-use crate::client::{decode, params_object, Client, ClientBuilder, Inner, RateLimit, Raw};
+use crate::client::{params_object, Client, ClientBuilder, Inner, RateLimit, Raw};
 use crate::error::{Error, Result};
 use crate::exec::{Call, Step};
 use crate::models::SystemPermissions;
 use crate::ops::{self, Operation};
-use crate::resources::{paginated, sealed, AccountApi, Caller, Pages, ServerHandle, Servers};
+use crate::resources::{paginated, sealed, AccountApi, Caller, PageItems, Pages, ServerHandle, Servers};
 use crate::shape;
 use crate::transport::{exchange, Audience, Factory, Failure};
 
@@ -257,6 +256,13 @@ impl AsyncClient {
         Ok(PageStream::new(self.clone(), paginated(&self.inner, op_id)?, params_object(params)?))
     }
 
+    /// Like [`Client::iter_pages`](crate::Client::iter_pages): every page undecoded, as a
+    /// [`RawPageStream`].
+    pub fn iter_pages(&self, op_id: &str, params: Value) -> Result<RawPageStream> {
+        let op = paginated(&self.inner, op_id)?;
+        Ok(RawPageStream { client: self.clone(), op, pages: Pages::new(params_object(params)?) })
+    }
+
     /// The async driver of [`Call`]: checks the parameters, waits for a place among the calls in
     /// flight (unless one was taken already), then sends on the runtime that polls it and waits
     /// with its timer between tries.
@@ -369,9 +375,15 @@ pub struct PageStream<T> {
     client: AsyncClient,
     op: &'static Operation,
     pages: Pages,
-    fetching: Option<CallFuture<Value>>,
-    _item: PhantomData<fn() -> T>,
+    items: PageItems<T>,
+    fetching: Option<Fetch>,
 }
+
+// The items are never pinned (only the fetch is, in its own box), so the stream may move.
+impl<T> Unpin for PageStream<T> {}
+
+/// A page being fetched.
+type Fetch = Pin<Box<dyn Future<Output = Result<Raw>> + Send>>;
 
 impl<T> fmt::Debug for PageStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -382,13 +394,11 @@ impl<T> fmt::Debug for PageStream<T> {
     }
 }
 
-impl<T> PageStream<T> {
-    fn new(client: AsyncClient, op: &'static Operation, params: Map<String, Value>) -> Self {
-        PageStream { client, op, pages: Pages::new(params), fetching: None, _item: PhantomData }
-    }
-}
-
 impl<T: DeserializeOwned> PageStream<T> {
+    fn new(client: AsyncClient, op: &'static Operation, params: Map<String, Value>) -> Self {
+        PageStream { client, op, pages: Pages::new(params), items: PageItems::none(), fetching: None }
+    }
+
     /// The next item, fetching the next page when the current one is used up; `None` at the end.
     pub async fn next(&mut self) -> Option<Result<T>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
@@ -399,20 +409,43 @@ impl<T: DeserializeOwned> PageStream<T> {
             if let Some(fetching) = &mut self.fetching {
                 let page = std::task::ready!(fetching.as_mut().poll(cx));
                 self.fetching = None;
-                if let Err(e) = self.pages.receive(page) {
-                    return Poll::Ready(Some(Err(crate::exec::scrub_error(&self.client.inner, e))));
+                match self.pages.receive(page, PageItems::split) {
+                    Ok(items) => self.items = items,
+                    Err(e) => return Poll::Ready(Some(Err(crate::exec::scrub_error(&self.client.inner, e)))),
                 }
             }
-            if let Some(item) = self.pages.item() {
-                return Poll::Ready(Some(
-                    decode(item).map_err(|e| crate::exec::scrub_error(&self.client.inner, e)),
-                ));
+            if let Some(item) = self.items.next() {
+                return Poll::Ready(Some(item.map_err(|e| crate::exec::scrub_error(&self.client.inner, e))));
             }
             let Some(params) = self.pages.next_request() else {
                 return Poll::Ready(None);
             };
-            self.fetching = Some(Box::pin(self.client.call_op(self.op, params)));
+            self.fetching = Some(Box::pin(self.client.run(Ok(self.op), Ok(params), None, None)));
         }
+    }
+}
+
+/// Like [`RawPages`](crate::RawPages), async: every page of a paginated list as it came, for a
+/// front that builds its own objects from each (the Python package's `async for`).
+pub struct RawPageStream {
+    client: AsyncClient,
+    op: &'static Operation,
+    pages: Pages,
+}
+
+impl fmt::Debug for RawPageStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawPageStream").field("op", &self.op.id).finish_non_exhaustive()
+    }
+}
+
+impl RawPageStream {
+    /// The next page; `None` after the last one (or an error).
+    pub async fn next(&mut self) -> Option<Result<Raw>> {
+        let params = self.pages.next_request()?;
+        let answer = self.client.run(Ok(self.op), Ok(params), None, None).await;
+        let page = self.pages.receive(answer, crate::resources::position);
+        Some(page.map_err(|e| crate::exec::scrub_error(&self.client.inner, e)))
     }
 }
 

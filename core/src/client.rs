@@ -591,6 +591,11 @@ impl Client {
         self.execute(op, params)?.to_value()
     }
 
+    /// Like [`Client::call_raw`], for an operation row already looked up.
+    pub(crate) fn call_op_raw(&self, op: &Operation, params: Map<String, Value>) -> Result<Raw> {
+        self.execute(op, params)
+    }
+
     /// Runs a typed call: the generic path, then decoding into `T`.
     pub(crate) fn typed<T: DeserializeOwned>(
         &self,

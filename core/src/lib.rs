@@ -39,7 +39,7 @@ pub mod shape;
 mod transfer;
 mod transport;
 
-pub use asynchronous::{AsyncClient, CallFuture, PageStream};
+pub use asynchronous::{AsyncClient, CallFuture, PageStream, RawPageStream};
 pub use client::{
     Client, ClientBuilder, ClientOptions, RateLimit, Raw, RetryPolicy, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_IN_FLIGHT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
@@ -52,8 +52,8 @@ pub use error::{ApiErrorItem, Error, Result};
 pub use models::*;
 pub use resources::{
     AccountActivity, AccountApi, Activity, Allocations, ApiKeys, Backups, Caller, Databases, Email, Files,
-    ListActivity, ListBackups, ListServers, NewBackup, PageIter, Password, PullFile, ScheduleParams,
-    Schedules, ServerHandle, ServerListType, Servers, Settings, SshKeys, StartupApi, TaskParams, Tasks,
-    TwoFactor, Users,
+    ListActivity, ListBackups, ListServers, NewBackup, PageIter, Password, PullFile, RawPages,
+    ScheduleParams, Schedules, ServerHandle, ServerListType, Servers, Settings, SshKeys, StartupApi,
+    TaskParams, Tasks, TwoFactor, Users,
 };
 pub use transfer::{Progress, Upload};

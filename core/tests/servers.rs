@@ -55,6 +55,61 @@ fn iter_keeps_filters_and_page_size_on_every_page() {
     }
 }
 
+/// A typed walk decodes each page whole, straight from its bytes; it hands out what the generic
+/// walk does (the same items, in the one shape), and `iter_pages` hands out the same pages.
+#[test]
+fn typed_generic_and_raw_walks_agree_page_for_page() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let typed: Vec<serde_json::Value> = client
+        .servers()
+        .iter(&ListServers::new().per_page(2))
+        .unwrap()
+        .map(|s| serde_json::to_value(s.unwrap()).unwrap())
+        .collect();
+    let generic: Vec<serde_json::Value> =
+        client.iter_values("servers.list", json!({"per_page": 2})).unwrap().map(Result::unwrap).collect();
+    let pages: Vec<serde_json::Value> = client
+        .iter_pages("servers.list", json!({"per_page": 2}))
+        .unwrap()
+        .map(|page| page.unwrap().to_value().unwrap())
+        .collect();
+    assert_eq!(typed.len(), 5);
+    assert_eq!(typed, generic);
+    assert_eq!(pages.len(), 3, "5 servers, 2 a page");
+    let items: Vec<serde_json::Value> =
+        pages.iter().flat_map(|p| p["data"].as_array().unwrap().clone()).collect();
+    assert_eq!(items, generic);
+    assert_eq!(pages[2]["meta"]["pagination"]["current_page"], 3);
+    assert_eq!(panel.requests().len(), 9, "each walk asks for each page once");
+    assert!(client.iter_pages("server.get", json!({"server": SURVIVAL})).is_err(), "not paginated");
+}
+
+/// A page with an item that does not fit its model: the items before it are still handed out,
+/// then the error names the field, then the items after it.
+#[test]
+fn a_typed_walk_hands_out_the_items_before_one_that_does_not_fit() {
+    let panel = FakePanel::start();
+    let client = owner(&panel);
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&client.call_raw("servers.list", json!({})).unwrap().into_bytes()).unwrap();
+    doc["data"][1]["attributes"]["limits"]["memory"] = json!("lots");
+    panel.set_fault("/api/client", fake_panel::Fault::Document { text: doc.to_string() });
+    let mut servers = client.servers().iter(&ListServers::new()).unwrap();
+    assert_eq!(servers.next().unwrap().unwrap().identifier, doc["data"][0]["attributes"]["identifier"]);
+    match servers.next() {
+        Some(Err(Error::Decode { path, message })) => {
+            assert_eq!(path, "limits.memory", "{message}");
+            assert!(message.contains("lots"), "{message}");
+        }
+        other => panic!("expected the second item's decode error, got {other:?}"),
+    }
+    let rest: Vec<String> = servers.map(|s| s.unwrap().identifier).collect();
+    let sent = doc["data"].as_array().unwrap().len();
+    assert_eq!(rest.len(), sent - 2, "{rest:?}");
+    assert_eq!(rest[0], doc["data"][2]["attributes"]["identifier"]);
+}
+
 #[test]
 fn unknown_filter_is_refused_before_sending_with_the_filters_the_panel_knows() {
     // The panel would answer 400 InvalidFilterQuery; the declaration knows its filters.

@@ -10,15 +10,14 @@
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
-use pterodactyl_client::{AsyncClient, Error, PageStream, Raw};
+use pterodactyl_client::{AsyncClient, Error, Raw, RawPageStream};
 use pyo3::exceptions::PyStopAsyncIteration;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use serde_json::Value;
 
 use crate::bridge;
 use crate::client::{json_params, millis, rate_limit_dict};
-use crate::convert::{build_answer, to_python};
+use crate::convert::{build_answer, page_items};
 use crate::errors::{invalid_input, to_pyerr};
 
 /// The async twin of the native `Client` (made by its `to_async`); `pterodactyl.AsyncClient`
@@ -144,8 +143,9 @@ impl NativeAsyncClient {
         params: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<AsyncPageIterator> {
         let value = json_params(py, params)?;
-        let pages = self.client(py)?.iter_values(op_id, value).map_err(|e| to_pyerr(py, e))?;
-        Ok(AsyncPageIterator { op_id: op_id.to_owned(), pages: Arc::new(tokio::sync::Mutex::new(pages)) })
+        let pages = self.client(py)?.iter_pages(op_id, value).map_err(|e| to_pyerr(py, e))?;
+        let walk = AsyncWalk { pages, items: Vec::new().into_iter() };
+        Ok(AsyncPageIterator { op_id: op_id.to_owned(), walk: Arc::new(tokio::sync::Mutex::new(walk)) })
     }
 
     /// Releases the client. Later calls raise `InvalidInputError`; calls in flight finish.
@@ -161,12 +161,20 @@ impl NativeAsyncClient {
 }
 
 /// Iterates (`async for`) over every item of a paginated list, fetching the next page (with the
-/// same filters) only when the current one is used up.
+/// same filters) only when the current one is used up. Each page is built as a call's answer is
+/// and its items handed out one by one.
 #[pyclass(frozen, module = "pterodactyl._native")]
 pub struct AsyncPageIterator {
     op_id: String,
-    /// Taken by one `__anext__` at a time, across its await.
-    pages: Arc<tokio::sync::Mutex<PageStream<Value>>>,
+    /// Taken by one `__anext__` at a time, across its await and until its item is handed over,
+    /// so concurrent `__anext__`s see every item once and in order.
+    walk: Arc<tokio::sync::Mutex<AsyncWalk>>,
+}
+
+/// The pages still to fetch and the items of the page in hand.
+struct AsyncWalk {
+    pages: RawPageStream,
+    items: std::vec::IntoIter<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -176,13 +184,23 @@ impl AsyncPageIterator {
     }
 
     fn __anext__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pages = Arc::clone(&self.pages);
+        let walk = Arc::clone(&self.walk);
         bridge::awaitable(py, async move {
-            let next = pages.lock().await.next().await;
-            Box::new(move |py: Python<'_>| match next {
-                None => Err(PyStopAsyncIteration::new_err(())),
-                Some(Ok(item)) => to_python(py, &item).map(Bound::unbind),
-                Some(Err(e)) => Err(to_pyerr(py, e)),
+            let mut walk = walk.lock_owned().await;
+            let fetched = match walk.items.len() {
+                0 => walk.pages.next().await,
+                _ => None,
+            };
+            // The page is built (and the lock let go) on the loop's thread, with the GIL.
+            Box::new(move |py: Python<'_>| {
+                match fetched {
+                    Some(Ok(page)) => {
+                        walk.items = page_items(py, &page).map_err(|e| to_pyerr(py, e))?.into_iter()
+                    }
+                    Some(Err(e)) => return Err(to_pyerr(py, e)),
+                    None => {}
+                }
+                walk.items.next().ok_or_else(|| PyStopAsyncIteration::new_err(()))
             }) as bridge::Handover
         })
     }

@@ -4,12 +4,13 @@
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
-use pterodactyl_client::{Client, ClientOptions, Error, PageIter, RateLimit};
+use pterodactyl_client::{Client, ClientOptions, Error, RateLimit, RawPages};
 use pyo3::prelude::*;
+use pyo3::sync::MutexExt;
 use pyo3::types::{PyBytes, PyDict};
 use serde_json::Value;
 
-use crate::convert::{build_answer, to_python, to_value};
+use crate::convert::{build_answer, page_items, to_value};
 use crate::errors::{invalid_input, to_pyerr};
 
 /// A client of one panel with one API key; the public `pterodactyl.Client` wraps it.
@@ -230,8 +231,9 @@ impl NativeClient {
     fn iter(&self, py: Python<'_>, op_id: &str, params: Option<&Bound<'_, PyAny>>) -> PyResult<PageIterator> {
         let value = json_params(py, params)?;
         let (client, caught) = interruptible(&self.client(py)?);
-        let pages = client.iter_values(op_id, value).map_err(|e| to_pyerr(py, e))?;
-        Ok(PageIterator { op_id: op_id.to_owned(), pages: Mutex::new(pages), caught })
+        let pages = client.iter_pages(op_id, value).map_err(|e| to_pyerr(py, e))?;
+        let walk = Walk { pages, items: Vec::new().into_iter() };
+        Ok(PageIterator { op_id: op_id.to_owned(), walk: Mutex::new(walk), caught })
     }
 
     /// Closes the connection pool. Later calls raise `InvalidInputError`; calls in flight finish.
@@ -248,12 +250,19 @@ impl NativeClient {
 }
 
 /// Iterates over every item of a paginated list, fetching the next page (with the same filters)
-/// only when the current one is used up.
+/// only when the current one is used up. Each page is built as a call's answer is (interned keys,
+/// no `Value` in between) and its items handed out one by one.
 #[pyclass(frozen, module = "pterodactyl._native")]
 pub struct PageIterator {
     op_id: String,
-    pages: Mutex<PageIter<Value>>,
+    walk: Mutex<Walk>,
     caught: Caught,
+}
+
+/// The pages still to fetch and the items of the page in hand.
+struct Walk {
+    pages: RawPages,
+    items: std::vec::IntoIter<Py<PyAny>>,
 }
 
 #[pymethods]
@@ -263,13 +272,21 @@ impl PageIterator {
     }
 
     fn __next__<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        // The lock is taken while detached, so a second thread on the same iterator waits
-        // without holding the interpreter.
-        let next = py.detach(|| self.pages.lock().unwrap_or_else(PoisonError::into_inner).next());
-        match next {
-            None => Ok(None),
-            Some(Ok(item)) => to_python(py, &item).map(Some),
-            Some(Err(e)) => Err(call_error(py, e, &self.caught)),
+        // Held until the item is out, page fetch included, so that threads sharing the iterator
+        // see every item once and in order; a thread waiting for it waits detached.
+        let mut walk = self.walk.lock_py_attached(py).unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if let Some(item) = walk.items.next() {
+                return Ok(Some(item.into_bound(py)));
+            }
+            let pages = &mut walk.pages;
+            match py.detach(|| pages.next()) {
+                None => return Ok(None),
+                Some(Ok(page)) => {
+                    walk.items = page_items(py, &page).map_err(|e| to_pyerr(py, e))?.into_iter();
+                }
+                Some(Err(e)) => return Err(call_error(py, e, &self.caught)),
+            }
         }
     }
 

@@ -151,6 +151,17 @@ pub fn build_answer<'py>(py: Python<'py>, raw: &Raw) -> Result<Bound<'py, PyAny>
     raw.build(&mut PyBuilder::new(py))
 }
 
+/// The items of one page of a paginated list (see `pterodactyl_client::RawPages`), built as
+/// [`build_answer`] builds an answer: the page's `data`, in order.
+pub fn page_items(py: Python<'_>, raw: &Raw) -> Result<Vec<Py<PyAny>>, Error> {
+    let page = build_answer(py, raw)?;
+    let data = page.cast::<PyDict>().ok().and_then(|page| page.get_item("data").ok().flatten());
+    match data.as_ref().map(|data| data.cast::<PyList>()) {
+        Some(Ok(items)) => Ok(items.iter().map(Bound::unbind).collect()),
+        _ => Err(Error::Decode { path: "data".into(), message: "expected an array".into() }),
+    }
+}
+
 /// The collector switched off until this is dropped (if it was on; nothing if `gc` fails).
 struct GcPause<'py> {
     enable: Option<Bound<'py, PyAny>>,

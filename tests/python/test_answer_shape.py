@@ -3,11 +3,12 @@ fake panel's ``document`` fault, built into the one shape with every key a share
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pterodactyl
-from conftest import SURVIVAL, Panel
+from conftest import OWNER_KEY, SURVIVAL, Panel
 
 
 def _serve(panel: Panel, document: Any) -> None:
@@ -74,3 +75,21 @@ def test_an_object_that_only_looks_like_an_envelope_keeps_every_key_in_order(
     answer = client.call("server.resources", server=SURVIVAL)
     assert answer == document
     assert list(answer) == ["data", "object", "meta", "other"]
+
+
+def test_page_iterators_build_each_page_as_an_answer(client: pterodactyl.Client, panel: Panel) -> None:
+    # Every item a walk hands out is the dict `list()` answers for its page, with the page's
+    # keys shared by every dict on it (a page is built in one pass, as an answer is), blocking
+    # and async.
+    pages = [client.servers.list(per_page=2, page=n)["data"] for n in (1, 2, 3)]
+    walked = list(client.servers.iter(per_page=2))
+    assert walked == [server for page in pages for server in page]
+
+    async def walk() -> list[dict[str, Any]]:
+        async with pterodactyl.AsyncClient(panel.url, OWNER_KEY) as aclient:
+            return [s async for s in aclient.servers.iter(per_page=2)]
+
+    assert asyncio.run(walk()) == walked
+    for first, second in (walked[0:2], walked[2:4]):
+        assert list(first) == list(second)
+        assert all(a is b for a, b in zip(first, second)), "keys of one page are one str each"

@@ -97,3 +97,21 @@ def test_close_while_other_threads_call(panel: Panel) -> None:
     worker.join()
     assert outcome == ["offline"]
     assert c.closed
+
+
+def test_threads_sharing_one_iterator_see_every_item_once(client: pterodactyl.Client) -> None:
+    servers = client.servers.iter(per_page=1)
+    seen: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def drain() -> None:
+        barrier.wait()
+        for server in servers:
+            seen.append(server["identifier"])
+
+    threads = [threading.Thread(target=drain) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(seen) == sorted(s["identifier"] for s in client.servers.list()["data"])

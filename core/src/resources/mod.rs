@@ -9,15 +9,14 @@
 //! answer `Result<T>`, the [`AsyncClient`](crate::AsyncClient) a future of it.
 
 use std::fmt;
-use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::client::{decode, Client};
+use crate::client::{decode, Client, Raw};
 use crate::error::{Error, Result};
-use crate::models::{Pagination, SystemPermissions};
+use crate::models::{Page, Pagination, SystemPermissions};
 use crate::ops;
 
 mod account;
@@ -256,6 +255,14 @@ impl Client {
     pub fn iter_values(&self, op_id: &str, params: Value) -> Result<PageIter<Value>> {
         Ok(PageIter::new(self.clone(), paginated(&self.inner, op_id)?, crate::client::params_object(params)?))
     }
+
+    /// Like [`Client::iter_values`], but hands out each page undecoded, for a front that builds
+    /// its own objects from it with [`Raw::build`] (the page in the one JSON shape: `data` and
+    /// `meta`).
+    pub fn iter_pages(&self, op_id: &str, params: Value) -> Result<RawPages> {
+        let op = paginated(&self.inner, op_id)?;
+        Ok(RawPages { client: self.clone(), op, pages: Pages::new(crate::client::params_object(params)?) })
+    }
 }
 
 /// The operation `op_id`, which must be paginated.
@@ -267,12 +274,12 @@ pub(crate) fn paginated(inner: &crate::client::Inner, op_id: &str) -> Result<&'s
     Ok(op)
 }
 
-/// Where a walk over every page stands: the parameters sent with every page, the next page, the
-/// items of the current one. [`PageIter`] and [`PageStream`](crate::PageStream) share it.
+/// Where a walk over every page stands: the parameters sent with every page and the next page
+/// to ask for. [`PageIter`], [`RawPages`], [`PageStream`](crate::PageStream) and
+/// [`RawPageStream`](crate::RawPageStream) share it, so they all stop at the same page.
 pub(crate) struct Pages {
     params: Map<String, Value>,
     next_page: u64,
-    buffer: std::vec::IntoIter<Value>,
     done: bool,
 }
 
@@ -280,12 +287,7 @@ impl Pages {
     /// Starts at `params`' `page` (or the first page).
     pub(crate) fn new(mut params: Map<String, Value>) -> Self {
         let first = params.remove("page").and_then(|p| p.as_u64()).unwrap_or(1).max(1);
-        Pages { params, next_page: first, buffer: Vec::new().into_iter(), done: false }
-    }
-
-    /// The next item of the page in hand.
-    pub(crate) fn item(&mut self) -> Option<Value> {
-        self.buffer.next()
+        Pages { params, next_page: first, done: false }
     }
 
     /// The parameters of the next page to fetch, or `None` after the last page (or an error).
@@ -298,15 +300,18 @@ impl Pages {
         Some(params)
     }
 
-    /// Takes in the answer for the page asked last; an error ends the walk.
-    pub(crate) fn receive(&mut self, answer: Result<Value>) -> Result<()> {
-        let page = answer.and_then(split_page);
-        let (data, pagination) = page.inspect_err(|_| self.done = true)?;
+    /// Takes in the answer for the page asked last, split by `split` into what the walk hands
+    /// out, how many items it holds and where it sits; an error ends the walk.
+    pub(crate) fn receive<P>(
+        &mut self,
+        answer: Result<Raw>,
+        split: impl FnOnce(Raw) -> Result<(P, usize, Pagination)>,
+    ) -> Result<P> {
+        let (page, items, pagination) = answer.and_then(split).inspect_err(|_| self.done = true)?;
         let current = pagination.current_page.max(self.next_page);
-        self.done = data.is_empty() || current >= pagination.total_pages;
+        self.done = items == 0 || current >= pagination.total_pages;
         self.next_page = current + 1;
-        self.buffer = data.into_iter();
-        Ok(())
+        Ok(page)
     }
 
     fn next_page(&self) -> u64 {
@@ -318,13 +323,62 @@ impl Pages {
     }
 }
 
+/// The items of one page, for [`PageIter`] and [`PageStream`](crate::PageStream).
+pub(crate) enum PageItems<T> {
+    /// Decoded with the page, straight from its bytes.
+    Typed(std::vec::IntoIter<T>),
+    /// A page whose items did not all decode: each is decoded when its turn comes, so the ones
+    /// before the one that does not fit are still handed out, and its error names the field.
+    Values(std::vec::IntoIter<Value>),
+}
+
+impl<T: DeserializeOwned> PageItems<T> {
+    pub(crate) fn none() -> Self {
+        PageItems::Typed(Vec::new().into_iter())
+    }
+
+    /// Splits a page's answer: the whole page is decoded in one pass from the bytes (the page's
+    /// items as `T`, no `Value` in between); only when that fails is it split as a `Value`.
+    pub(crate) fn split(raw: Raw) -> Result<(Self, usize, Pagination)> {
+        match raw.decode::<Page<T>>() {
+            Ok(page) => {
+                let n = page.data.len();
+                Ok((PageItems::Typed(page.data.into_iter()), n, page.meta.pagination))
+            }
+            Err(_) => {
+                let (data, pagination) = split_page(raw.to_value()?)?;
+                let n = data.len();
+                Ok((PageItems::Values(data.into_iter()), n, pagination))
+            }
+        }
+    }
+
+    pub(crate) fn next(&mut self) -> Option<Result<T>> {
+        match self {
+            PageItems::Typed(items) => items.next().map(Ok),
+            PageItems::Values(items) => items.next().map(decode),
+        }
+    }
+}
+
+/// How many items a page holds and where it sits, for the walks that hand out whole pages: read
+/// by skipping over the items, or from the page as a `Value` when that does not fit (which names
+/// what is missing).
+pub(crate) fn position(raw: Raw) -> Result<(Raw, usize, Pagination)> {
+    if let Ok(page) = raw.decode::<Page<serde::de::IgnoredAny>>() {
+        return Ok((raw, page.data.len(), page.meta.pagination));
+    }
+    let (data, pagination) = split_page(raw.to_value()?)?;
+    Ok((raw, data.len(), pagination))
+}
+
 /// Iterates over every item of a paginated list, one page at a time, with the same parameters
 /// on every page. Stops after the last page or the first error.
 pub struct PageIter<T> {
     client: Client,
     op: &'static ops::Operation,
     pages: Pages,
-    _item: PhantomData<fn() -> T>,
+    items: PageItems<T>,
 }
 
 impl<T> std::fmt::Debug for PageIter<T> {
@@ -337,9 +391,9 @@ impl<T> std::fmt::Debug for PageIter<T> {
     }
 }
 
-impl<T> PageIter<T> {
+impl<T: DeserializeOwned> PageIter<T> {
     pub(crate) fn new(client: Client, op: &'static ops::Operation, params: Map<String, Value>) -> Self {
-        PageIter { client, op, pages: Pages::new(params), _item: PhantomData }
+        PageIter { client, op, pages: Pages::new(params), items: PageItems::none() }
     }
 }
 
@@ -363,13 +417,43 @@ impl<T: DeserializeOwned> Iterator for PageIter<T> {
 
     fn next(&mut self) -> Option<Result<T>> {
         loop {
-            if let Some(v) = self.pages.item() {
-                return Some(decode(v).map_err(|e| crate::exec::scrub_error(&self.client.inner, e)));
+            if let Some(item) = self.items.next() {
+                return Some(item.map_err(|e| crate::exec::scrub_error(&self.client.inner, e)));
             }
             let params = self.pages.next_request()?;
-            if let Err(e) = self.pages.receive(self.client.call_op(self.op, params)) {
-                return Some(Err(crate::exec::scrub_error(&self.client.inner, e)));
+            match self.pages.receive(self.client.call_op_raw(self.op, params), PageItems::split) {
+                Ok(items) => self.items = items,
+                Err(e) => return Some(Err(crate::exec::scrub_error(&self.client.inner, e))),
             }
         }
+    }
+}
+
+/// Every page of a paginated list as it came ([`Raw`]), one at a time, with the same parameters
+/// on every page: for a front that builds its own objects from each page (the Python package's
+/// page iterators). Stops after the last page or the first error.
+pub struct RawPages {
+    client: Client,
+    op: &'static ops::Operation,
+    pages: Pages,
+}
+
+impl std::fmt::Debug for RawPages {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawPages")
+            .field("op", &self.op.id)
+            .field("next_page", &self.pages.next_page())
+            .field("done", &self.pages.done())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Iterator for RawPages {
+    type Item = Result<Raw>;
+
+    fn next(&mut self) -> Option<Result<Raw>> {
+        let params = self.pages.next_request()?;
+        let page = self.pages.receive(self.client.call_op_raw(self.op, params), position);
+        Some(page.map_err(|e| crate::exec::scrub_error(&self.client.inner, e)))
     }
 }
