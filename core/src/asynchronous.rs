@@ -376,14 +376,12 @@ pub struct PageStream<T> {
     op: &'static Operation,
     pages: Pages,
     items: PageItems<T>,
-    fetching: Option<Fetch>,
+    /// The page being fetched.
+    fetching: Option<CallFuture<Raw>>,
 }
 
 // The items are never pinned (only the fetch is, in its own box), so the stream may move.
 impl<T> Unpin for PageStream<T> {}
-
-/// A page being fetched.
-type Fetch = Pin<Box<dyn Future<Output = Result<Raw>> + Send>>;
 
 impl<T> fmt::Debug for PageStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -394,11 +392,13 @@ impl<T> fmt::Debug for PageStream<T> {
     }
 }
 
-impl<T: DeserializeOwned> PageStream<T> {
+impl<T> PageStream<T> {
     fn new(client: AsyncClient, op: &'static Operation, params: Map<String, Value>) -> Self {
         PageStream { client, op, pages: Pages::new(params), items: PageItems::none(), fetching: None }
     }
+}
 
+impl<T: DeserializeOwned> PageStream<T> {
     /// The next item, fetching the next page when the current one is used up; `None` at the end.
     pub async fn next(&mut self) -> Option<Result<T>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await

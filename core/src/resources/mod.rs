@@ -332,11 +332,13 @@ pub(crate) enum PageItems<T> {
     Values(std::vec::IntoIter<Value>),
 }
 
-impl<T: DeserializeOwned> PageItems<T> {
+impl<T> PageItems<T> {
     pub(crate) fn none() -> Self {
         PageItems::Typed(Vec::new().into_iter())
     }
+}
 
+impl<T: DeserializeOwned> PageItems<T> {
     /// Splits a page's answer: the whole page is decoded in one pass from the bytes (the page's
     /// items as `T`, no `Value` in between); only when that fails is it split as a `Value`.
     pub(crate) fn split(raw: Raw) -> Result<(Self, usize, Pagination)> {
@@ -373,7 +375,8 @@ pub(crate) fn position(raw: Raw) -> Result<(Raw, usize, Pagination)> {
 }
 
 /// Iterates over every item of a paginated list, one page at a time, with the same parameters
-/// on every page. Stops after the last page or the first error.
+/// on every page. Stops after the last page or the first page that fails; an item that does not
+/// fit `T` is an error in its place, and the items after it still come.
 pub struct PageIter<T> {
     client: Client,
     op: &'static ops::Operation,
@@ -391,7 +394,7 @@ impl<T> std::fmt::Debug for PageIter<T> {
     }
 }
 
-impl<T: DeserializeOwned> PageIter<T> {
+impl<T> PageIter<T> {
     pub(crate) fn new(client: Client, op: &'static ops::Operation, params: Map<String, Value>) -> Self {
         PageIter { client, op, pages: Pages::new(params), items: PageItems::none() }
     }
