@@ -56,7 +56,8 @@ fn iter_keeps_filters_and_page_size_on_every_page() {
 }
 
 /// A typed walk decodes each page whole, straight from its bytes; it hands out what the generic
-/// walk does (the same items, in the one shape), and `iter_pages` hands out the same pages.
+/// walk does (the same items, in the one shape), `iter_pages` hands out the same pages, and
+/// `all_pages_json` (C's `ptero_call_all_pages`) the same items as one JSON text.
 #[test]
 fn typed_generic_and_raw_walks_agree_page_for_page() {
     let panel = FakePanel::start();
@@ -81,7 +82,11 @@ fn typed_generic_and_raw_walks_agree_page_for_page() {
         pages.iter().flat_map(|p| p["data"].as_array().unwrap().clone()).collect();
     assert_eq!(items, generic);
     assert_eq!(pages[2]["meta"]["pagination"]["current_page"], 3);
-    assert_eq!(panel.requests().len(), 9, "each walk asks for each page once");
+    let text = client.all_pages_json("servers.list", json!({"per_page": 2})).unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), json!(generic));
+    assert_eq!(panel.requests().len(), 12, "each walk asks for each page once");
+    let none = client.all_pages_json("servers.list", json!({"filter": {"name": "no such server"}}));
+    assert_eq!(none.unwrap(), "[]");
     assert!(client.iter_pages("server.get", json!({"server": SURVIVAL})).is_err(), "not paginated");
 }
 

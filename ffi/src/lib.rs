@@ -397,8 +397,7 @@ pub unsafe extern "C" fn ptero_call_all_pages(
         let client: &Client = arg!(client);
         let op_id: &str = arg!(op_id);
         let params: Value = arg!(params_json);
-        let items = client.iter_values(op_id, params)?.collect::<Result<Vec<Value>, _>>()?;
-        Ok(Value::Array(items).to_string())
+        client.all_pages_json(op_id, params)
     })
 }
 

@@ -263,6 +263,35 @@ impl Client {
         let op = paginated(&self.inner, op_id)?;
         Ok(RawPages { client: self.clone(), op, pages: Pages::new(crate::client::params_object(params)?) })
     }
+
+    /// Every item of a paginated operation, page after page, as the text of one JSON array in
+    /// the one shape (what the C surface's `ptero_call_all_pages` hands out). Each page is
+    /// written as [`Raw::to_json`] writes it, straight from the panel's bytes with no tree in
+    /// between, and its items' texts are joined.
+    pub fn all_pages_json(&self, op_id: &str, params: Value) -> Result<String> {
+        /// A page in the one shape, its items' texts borrowed from it.
+        #[derive(Deserialize)]
+        struct PageText<'a> {
+            #[serde(borrow)]
+            data: Vec<&'a serde_json::value::RawValue>,
+        }
+        let mut out = String::from("[");
+        for page in self.iter_pages(op_id, params)? {
+            let text = page?.to_json().map_err(|e| crate::exec::scrub_error(&self.inner, e))?;
+            let page: PageText<'_> = serde_json::from_str(&text).map_err(|e| {
+                let e = Error::Decode { path: "data".into(), message: e.to_string() };
+                crate::exec::scrub_error(&self.inner, e)
+            })?;
+            for item in page.data {
+                if out.len() > 1 {
+                    out.push(',');
+                }
+                out.push_str(item.get());
+            }
+        }
+        out.push(']');
+        Ok(out)
+    }
 }
 
 /// The operation `op_id`, which must be paginated.
