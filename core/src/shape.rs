@@ -310,7 +310,8 @@ impl<B: Builder> Seed<'_, B> {
     /// keys of a list) never reach the result.
     fn envelope<'de, A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Out<'de, B::Value>, A::Error> {
         let mut entries: Vec<(Cow<'de, str>, B::Value)> = Vec::with_capacity(map.size_hint().unwrap_or(4));
-        let (mut name, mut name_at) = (None::<Cow<'de, str>>, None::<usize>);
+        // The envelope's name, and where its entry stands.
+        let mut name = None::<(Cow<'de, str>, usize)>;
         let (mut attributes, mut data, mut meta) = (None::<usize>, None::<usize>, None::<usize>);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let (ctx, slot) = match key.as_ref() {
@@ -326,15 +327,14 @@ impl<B: Builder> Seed<'_, B> {
             match map.next_value_seed(Seed { ctx, b: &mut *self.b })? {
                 Out::Name(text) => {
                     // Built only if this turns out not to be an envelope.
-                    name = Some(text);
-                    name_at = Some(entries.len());
+                    name = Some((text, entries.len()));
                     let placeholder = self.b.null().map_err(fail::<B, A::Error>)?;
                     entries.push((key, placeholder));
                 }
                 Out::Value(v) => entries.push((key, v)),
             }
         }
-        let result = match name.as_deref() {
+        let result = match name.as_ref().map(|(text, _)| text.as_ref()) {
             Some("null_resource") if attributes.is_some() || self.ctx == Ctx::Nested => self.b.null(),
             Some("list") => {
                 let data = match data {
@@ -372,14 +372,11 @@ impl<B: Builder> Seed<'_, B> {
             }
             _ => {
                 // Not an envelope: a plain object after all, its keys built now.
+                if let Some((text, at)) = &name {
+                    entries[*at].1 = self.b.string(text).map_err(fail::<B, A::Error>)?;
+                }
                 let mut built = Vec::with_capacity(entries.len());
-                for (at, (key, v)) in entries.into_iter().enumerate() {
-                    let v = match (&name, name_at) {
-                        (Some(text), Some(i)) if i == at => {
-                            self.b.string(text).map_err(fail::<B, A::Error>)?
-                        }
-                        _ => v,
-                    };
+                for (key, v) in entries {
                     built.push((self.b.key(&key).map_err(fail::<B, A::Error>)?, v));
                 }
                 self.b.object(built)

@@ -343,12 +343,13 @@ impl Pages {
         Ok(page)
     }
 
-    fn next_page(&self) -> u64 {
-        self.next_page
-    }
-
-    fn done(&self) -> bool {
-        self.done
+    /// The `Debug` of a blocking walk named `name` over `op` (never its parameters).
+    fn describe(&self, f: &mut fmt::Formatter<'_>, name: &str, op: &ops::Operation) -> fmt::Result {
+        f.debug_struct(name)
+            .field("op", &op.id)
+            .field("next_page", &self.next_page)
+            .field("done", &self.done)
+            .finish_non_exhaustive()
     }
 }
 
@@ -415,11 +416,7 @@ pub struct PageIter<T> {
 
 impl<T> std::fmt::Debug for PageIter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PageIter")
-            .field("op", &self.op.id)
-            .field("next_page", &self.pages.next_page())
-            .field("done", &self.pages.done())
-            .finish_non_exhaustive()
+        self.pages.describe(f, "PageIter", self.op)
     }
 }
 
@@ -472,11 +469,7 @@ pub struct RawPages {
 
 impl std::fmt::Debug for RawPages {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RawPages")
-            .field("op", &self.op.id)
-            .field("next_page", &self.pages.next_page())
-            .field("done", &self.pages.done())
-            .finish_non_exhaustive()
+        self.pages.describe(f, "RawPages", self.op)
     }
 }
 
